@@ -1,0 +1,146 @@
+package dev.streamperf.schemas.topics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the catalogue's topics through the AdminClient; running it again changes nothing. */
+public final class TopicAdmin {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+  private TopicAdmin() {}
+
+  /** What {@link #ensureTopics} found and did. */
+  public record Report(List<String> created, List<String> existing, List<String> warnings) {}
+
+  /**
+   * Creates every missing topic of the catalogue with its partitions and configs. Existing topics
+   * are left as they are, but a compacted topic that is not compacted (or the reverse) fails: the
+   * pipeline's correctness depends on it. Fewer partitions than specified only warns.
+   *
+   * @throws IllegalStateException when an existing topic has the wrong cleanup policy
+   * @throws org.apache.kafka.common.KafkaException when the cluster cannot be reached in time
+   */
+  public static Report ensureTopics(Admin admin, TopicCatalog catalog, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<String> present = get(admin.listTopics().names(), deadline, "list topics");
+    List<NewTopic> toCreate = new ArrayList<>();
+    List<String> existing = new ArrayList<>();
+    for (TopicSpec spec : catalog.specs()) {
+      if (present.contains(spec.name())) {
+        existing.add(spec.name());
+      } else {
+        toCreate.add(
+            new NewTopic(
+                    spec.name(),
+                    Optional.of(spec.partitions()),
+                    spec.replicationFactor() < 0
+                        ? Optional.empty()
+                        : Optional.of(spec.replicationFactor()))
+                .configs(spec.configs()));
+      }
+    }
+    List<String> created = new ArrayList<>();
+    if (!toCreate.isEmpty()) {
+      Map<String, KafkaFuture<Void>> futures =
+          admin.createTopics(toCreate, new CreateTopicsOptions()).values();
+      for (Map.Entry<String, KafkaFuture<Void>> e : futures.entrySet()) {
+        try {
+          get(e.getValue(), deadline, "create topic " + e.getKey());
+          created.add(e.getKey());
+          log.info("Created topic {}", e.getKey());
+        } catch (IllegalStateException ex) {
+          if (ex.getCause() instanceof TopicExistsException) {
+            existing.add(e.getKey()); // created concurrently by another process
+          } else {
+            throw ex;
+          }
+        }
+      }
+    }
+    List<String> warnings =
+        existing.isEmpty() ? List.of() : check(admin, catalog, existing, deadline);
+    return new Report(List.copyOf(created), List.copyOf(existing), warnings);
+  }
+
+  private static List<String> check(
+      Admin admin, TopicCatalog catalog, List<String> existing, long deadline) {
+    Set<String> names = new HashSet<>(existing);
+    Map<String, TopicDescription> descriptions =
+        get(admin.describeTopics(names).allTopicNames(), deadline, "describe topics");
+    List<ConfigResource> resources =
+        names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    Map<ConfigResource, Config> configs =
+        get(admin.describeConfigs(resources).all(), deadline, "describe topic configs");
+    List<String> warnings = new ArrayList<>();
+    for (TopicSpec spec : catalog.specs()) {
+      if (!names.contains(spec.name())) {
+        continue;
+      }
+      Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+      String policy =
+          config == null || config.get("cleanup.policy") == null
+              ? "delete"
+              : config.get("cleanup.policy").value();
+      boolean compacted = policy.contains("compact");
+      if (compacted != spec.compacted()) {
+        throw new IllegalStateException(
+            "topic "
+                + spec.name()
+                + " has cleanup.policy="
+                + policy
+                + " (expected: "
+                + spec.configs().get("cleanup.policy")
+                + "); delete it or fix its config");
+      }
+      int partitions = descriptions.get(spec.name()).partitions().size();
+      if (partitions < spec.partitions()) {
+        String warning =
+            "topic "
+                + spec.name()
+                + " has "
+                + partitions
+                + " partitions (catalogue: "
+                + spec.partitions()
+                + "); at most "
+                + partitions
+                + " consumers of it can work in parallel";
+        log.warn(warning);
+        warnings.add(warning);
+      }
+    }
+    return List.copyOf(warnings);
+  }
+
+  private static <T> T get(KafkaFuture<T> future, long deadlineNanos, String what) {
+    long remaining = Math.max(1, deadlineNanos - System.nanoTime());
+    try {
+      return future.get(remaining, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(what + ": interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(what + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(what + ": no answer from the cluster in time", e);
+    }
+  }
+}
