@@ -17,7 +17,12 @@ import picocli.CommandLine.Command;
       ""
     },
     commandListHeading = "%nCommands:%n",
-    subcommands = {StackCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      StackCommand.class,
+      TopicsCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class StreamperfCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
