@@ -7,10 +7,10 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,36 +31,7 @@ public final class ClusterOptions {
       description = "Confluent-API schema registry URL(s), or mock://NAME for an in-memory one.")
   String schemaRegistryUrl;
 
-  @Option(
-      names = "--topic-prefix",
-      paramLabel = "PREFIX",
-      defaultValue = TopicCatalog.DEFAULT_PREFIX,
-      description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
-  String topicPrefix;
-
-  @Option(
-      names = "--partitions",
-      paramLabel = "N",
-      defaultValue = "" + TopicCatalog.DEFAULT_PARTITIONS,
-      description =
-          "Partitions of the requests, token-events, results and scores topics when streamperf"
-              + " creates them: the most workers that can share a run (default: ${DEFAULT-VALUE}).")
-  int partitions;
-
-  @Option(
-      names = "--replication-factor",
-      paramLabel = "N",
-      defaultValue = "-1",
-      description = "Replication factor of topics streamperf creates; -1 takes the broker default.")
-  int replicationFactor;
-
-  @Option(
-      names = "--raw-retention",
-      paramLabel = "DURATION",
-      description =
-          "retention.ms of the raw topics (requests, token-events, results, scores) when created,"
-              + " as an ISO-8601 duration, e.g. PT6H or P7D (default: the broker's).")
-  Duration rawRetention;
+  @Mixin TopicOptions topicOptions = new TopicOptions();
 
   @Option(
       names = {"--kafka-property", "-X"},
@@ -90,15 +61,7 @@ public final class ClusterOptions {
 
   /** The topic catalogue these options describe. */
   public TopicCatalog topics() {
-    TopicCatalog.Builder builder =
-        TopicCatalog.builder()
-            .prefix(topicPrefix)
-            .partitions(partitions)
-            .rawRetention(rawRetention);
-    if (replicationFactor != -1) {
-      builder.replicationFactor(replicationFactor);
-    }
-    return builder.build();
+    return topicOptions.catalog();
   }
 
   /**

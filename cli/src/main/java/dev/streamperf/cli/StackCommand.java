@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,17 +78,7 @@ final class StackCommand implements Callable<Integer> {
           "Where Apicurio Registry's distribution is unpacked (default: ~/.cache/streamperf).")
   Path cacheDir;
 
-  @Option(
-      names = "--topic-prefix",
-      defaultValue = TopicCatalog.DEFAULT_PREFIX,
-      description = "Prefix of the topics created (default: ${DEFAULT-VALUE}).")
-  String topicPrefix;
-
-  @Option(
-      names = "--partitions",
-      defaultValue = "" + TopicCatalog.DEFAULT_PARTITIONS,
-      description = "Partitions of the per-request topics (default: ${DEFAULT-VALUE}).")
-  int partitions;
+  @Mixin TopicOptions topicOptions;
 
   @Option(
       names = "--registry-start-timeout",
@@ -104,12 +95,7 @@ final class StackCommand implements Callable<Integer> {
     if (fresh) {
       deleteRecursively(data);
     }
-    TopicCatalog topics =
-        TopicCatalog.builder()
-            .prefix(topicPrefix)
-            .partitions(partitions)
-            .replicationFactor(1)
-            .build();
+    TopicCatalog topics = topicOptions.singleBrokerCatalog();
     Path zip = ApicurioRegistry.locateDistribution();
 
     EmbeddedKafka kafka =
