@@ -58,6 +58,8 @@ public final class EvaluatorTopology {
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
+    // no global state here; opting in now only silences Kafka 4.x's start-up warning
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     if (config.stateDir() != null) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     }
