@@ -224,8 +224,6 @@ final class ChatCompletions {
       reject(e, requestId, responseId, receivedNanos, exchange);
       return;
     }
-    metrics.promptTokens(promptTokens);
-
     long seq = sequence.getAndIncrement();
     SplittableRandom random = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + seq);
     FaultKind fault = drawFault(random);
@@ -241,6 +239,7 @@ final class ChatCompletions {
       reject(error, requestId, responseId, receivedNanos, exchange, fault, promptTokens);
       return;
     }
+    metrics.promptTokens(promptTokens);
     SplittableRandom text =
         request.seed != null
             ? new SplittableRandom(request.seed * 31 + request.lastUserText.hashCode())

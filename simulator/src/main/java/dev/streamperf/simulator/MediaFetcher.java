@@ -148,6 +148,7 @@ final class MediaFetcher {
     private final EventLoop loop;
     private final int redirects;
     private final CompletableFuture<byte[]> result;
+    private boolean answered;
 
     ResponseHandler(URI uri, EventLoop loop, int redirects, CompletableFuture<byte[]> result) {
       this.uri = uri;
@@ -158,6 +159,7 @@ final class MediaFetcher {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+      answered = true;
       int code = response.status().code();
       String location = response.headers().get(HttpHeaderNames.LOCATION);
       if (code >= 300 && code < 400 && location != null && redirects > 0) {
@@ -185,9 +187,11 @@ final class MediaFetcher {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      result.completeExceptionally(
-          new IllegalArgumentException(
-              "fetching " + uri + ": connection closed before a response"));
+      if (!answered) {
+        result.completeExceptionally(
+            new IllegalArgumentException(
+                "fetching " + uri + ": connection closed before a response"));
+      }
       ctx.fireChannelInactive();
     }
   }

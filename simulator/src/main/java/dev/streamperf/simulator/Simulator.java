@@ -14,6 +14,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -33,6 +36,7 @@ public final class Simulator implements AutoCloseable {
 
   private final SimulatorConfig config;
   private final EventLoopGroup group;
+  private final ThreadTracker threads;
   private final Channel server;
   private final int port;
   private final BatchScheduler scheduler;
@@ -43,6 +47,7 @@ public final class Simulator implements AutoCloseable {
   private Simulator(
       SimulatorConfig config,
       EventLoopGroup group,
+      ThreadTracker threads,
       Channel server,
       BatchScheduler scheduler,
       SimulatorMetrics metrics,
@@ -50,6 +55,7 @@ public final class Simulator implements AutoCloseable {
       GroundTruthLog truthLog) {
     this.config = config;
     this.group = group;
+    this.threads = threads;
     this.server = server;
     this.port = ((InetSocketAddress) server.localAddress()).getPort();
     this.scheduler = scheduler;
@@ -72,11 +78,9 @@ public final class Simulator implements AutoCloseable {
             config.models().get(0), scheduler, () -> truthLog == null ? 0 : truthLog.dropped());
     GroundTruth groundTruth = new GroundTruth(config.groundTruthRetention());
     ChatCompletions chat = new ChatCompletions(config, scheduler, metrics, groundTruth, truthLog);
+    ThreadTracker threads = new ThreadTracker();
     EventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(
-            config.ioThreads(),
-            new DefaultThreadFactory("streamperf-simulator", true),
-            NioIoHandler.newFactory());
+        new MultiThreadIoEventLoopGroup(config.ioThreads(), threads, NioIoHandler.newFactory());
     try {
       Channel server =
           new ServerBootstrap()
@@ -89,13 +93,14 @@ public final class Simulator implements AutoCloseable {
               .bind(config.host(), config.port())
               .sync()
               .channel();
-      return new Simulator(config, group, server, scheduler, metrics, groundTruth, truthLog);
+      return new Simulator(
+          config, group, threads, server, scheduler, metrics, groundTruth, truthLog);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      shutdown(group, truthLog);
+      shutdown(group, threads, truthLog);
       throw new IllegalStateException("interrupted while binding the simulator", e);
-    } catch (RuntimeException e) {
-      shutdown(group, truthLog);
+    } catch (Exception e) { // BindException and friends, thrown unchecked by sync()
+      shutdown(group, threads, truthLog);
       throw new IllegalStateException(
           "simulator: cannot listen on " + config.host() + ":" + config.port() + ": " + e, e);
     }
@@ -156,17 +161,45 @@ public final class Simulator implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
-    shutdown(group, truthLog);
+    shutdown(group, threads, truthLog);
   }
 
-  private static void shutdown(EventLoopGroup group, GroundTruthLog truthLog) {
+  private static void shutdown(
+      EventLoopGroup group, ThreadTracker threads, GroundTruthLog truthLog) {
     try {
       group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+      threads.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       if (truthLog != null) {
         truthLog.close();
+      }
+    }
+  }
+
+  /** Names the event-loop threads and remembers them, so close can wait until they are gone. */
+  private static final class ThreadTracker extends DefaultThreadFactory {
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+    ThreadTracker() {
+      super("streamperf-simulator", true);
+    }
+
+    @Override
+    protected Thread newThread(Runnable r, String name) {
+      Thread thread = super.newThread(r, name);
+      threads.add(thread);
+      return thread;
+    }
+
+    void join(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      for (Thread thread : threads) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left > 0) {
+          thread.join(left);
+        }
       }
     }
   }
