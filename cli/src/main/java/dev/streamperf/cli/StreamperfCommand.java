@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       StackCommand.class,
       TopicsCommand.class,
       BenchCommand.class,
+      EvaluatorCommand.class,
+      MlperfCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StreamperfCommand implements Runnable {

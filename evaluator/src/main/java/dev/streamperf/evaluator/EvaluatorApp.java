@@ -36,6 +36,7 @@ public final class EvaluatorApp implements AutoCloseable {
   private KafkaStreams streams;
   private Path temporaryStateDir;
   private boolean closed;
+  private EvaluatorCounts finalCounts;
 
   public EvaluatorApp(EvaluatorConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -101,8 +102,11 @@ public final class EvaluatorApp implements AutoCloseable {
     return false;
   }
 
-  /** What it did so far; all zero before {@link #start()}. */
+  /** What it did so far; all zero before {@link #start()}; the last counts once closed. */
   public synchronized EvaluatorCounts counts() {
+    if (finalCounts != null) {
+      return finalCounts;
+    }
     return streams == null
         ? EvaluatorCounts.from(Map.of())
         : EvaluatorCounts.from(streams.metrics());
@@ -116,6 +120,7 @@ public final class EvaluatorApp implements AutoCloseable {
     }
     closed = true;
     if (streams != null) {
+      finalCounts = EvaluatorCounts.from(streams.metrics());
       streams.close(CLOSE_TIMEOUT);
     }
     if (temporaryStateDir != null) {

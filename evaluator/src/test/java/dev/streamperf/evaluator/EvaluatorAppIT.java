@@ -89,6 +89,7 @@ class EvaluatorAppIT {
 
     int expectedScores = mmstar + 2;
     Map<String, Score> scores = new HashMap<>();
+    EvaluatorApp closedApp;
     try (EvaluatorApp app =
             new EvaluatorApp(
                 EvaluatorConfig.defaults(cluster)
@@ -121,7 +122,10 @@ class EvaluatorAppIT {
       assertThat(counts.get(Outcome.UNREFERENCED_SKIPPED)).isEqualTo(1);
       assertThat(counts.get(Outcome.UNKNOWN_SCORER)).isEqualTo(1);
       assertThat(counts.read()).isEqualTo(input.size());
+      closedApp = app;
     }
+    // the counts survive close, for reports written after the pipeline stopped
+    assertThat(closedApp.counts().get(Outcome.SCORED)).isEqualTo(expectedScores);
 
     assertThat(scores).hasSize(expectedScores);
     double mmstarAccuracy =
