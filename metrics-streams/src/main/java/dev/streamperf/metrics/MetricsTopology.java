@@ -1,0 +1,59 @@
+package dev.streamperf.metrics;
+
+import dev.streamperf.metrics.streams.TopologyBuilder;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * The metrics topology, a pure function of the configuration, and its Kafka Streams settings.
+ *
+ * <pre>
+ *  token-events ─┐                                             ┌─ in-memory partials per task
+ *  results ──────┼─ fold (per input partition) ─ commit barrier ┤   (flushed inside each commit)
+ *  scores ───────┘                                             └─▶ metrics-partials (by run id)
+ *  runs ──────────────────────────────────────────────────────────▶ metrics-partials
+ *  metrics-partials ─ merge per run: windows, totals, watermarks, completion ─▶ metrics, runs
+ * </pre>
+ */
+public final class MetricsTopology {
+
+  private MetricsTopology() {}
+
+  /** Builds the topology; a pure function of the configuration. */
+  public static Topology build(MetricsConfig config) {
+    return TopologyBuilder.build(config);
+  }
+
+  /**
+   * The Kafka Streams configuration: exactly-once (v2), the cluster's pass-through client
+   * properties, corrupt input records logged with their offsets, counted ({@code dropped-records})
+   * and skipped, and no idling for timestamp alignment across the inputs (the aggregation does not
+   * depend on processing order).
+   *
+   * @param applicationServer {@code host:port} of this instance's HTTP API for interactive queries
+   *     across instances, or null
+   */
+  public static Properties streamsConfig(MetricsConfig config, String applicationServer) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    props.putAll(config.cluster().kafkaProperties());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.cluster().bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    if (config.stateDir() != null) {
+      props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    }
+    if (applicationServer != null) {
+      props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    }
+    return props;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.streamperf.metrics.streams;
+
+import dev.streamperf.metrics.MetricsConfig;
+import dev.streamperf.metrics.core.Aggregate;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/** The topology's state stores: names and builders. */
+public final class MetricsStores {
+
+  /** Per task: partial aggregates since the last commit (in memory, not logged). */
+  public static final String PARTIALS = "partials";
+
+  /** Per task: request ids of counted results and scores, for the dedup retention. */
+  public static final String SEEN_REQUESTS = "seen-requests";
+
+  /** The commit barrier's table (a bounded LRU map behind the record cache). */
+  public static final String COMMIT_BARRIER = "commit-barrier";
+
+  /** Per run: {@link RunState}, by run id. */
+  public static final String RUN_STATES = "run-states";
+
+  /** Per scope: the run totals, by {@link Scope#key()}. */
+  public static final String RUN_TOTALS = "run-totals";
+
+  /** Per scope and window: windows not yet closed. */
+  public static final String OPEN_WINDOWS = "open-windows";
+
+  /** Per scope: the latest closed window. */
+  public static final String LAST_WINDOWS = "last-windows";
+
+  private MetricsStores() {}
+
+  static StoreBuilder<PartialsStore> partials() {
+    return new PartialsStoreBuilder(PARTIALS);
+  }
+
+  static StoreBuilder<WindowStore<String, Integer>> seenRequests(MetricsConfig config) {
+    Duration retention = config.dedupRetention().multipliedBy(2);
+    return Stores.windowStoreBuilder(
+            Stores.inMemoryWindowStore(SEEN_REQUESTS, retention, Duration.ofMillis(1), false),
+            Serdes.String(),
+            Serdes.Integer())
+        .withCachingDisabled();
+  }
+
+  static StoreBuilder<KeyValueStore<String, RunState>> runStates() {
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(RUN_STATES), Serdes.String(), RunState.serde())
+        .withCachingEnabled();
+  }
+
+  static StoreBuilder<KeyValueStore<String, Aggregate>> aggregates(String name) {
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(name), Serdes.String(), Codecs.aggregates())
+        .withCachingEnabled();
+  }
+
+  static StoreBuilder<KeyValueStore<String, ClosedWindow>> lastWindows() {
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(LAST_WINDOWS), Serdes.String(), ClosedWindow.serde())
+        .withCachingEnabled();
+  }
+}
