@@ -2,6 +2,7 @@ package dev.streamperf.simulator;
 
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,6 +44,7 @@ final class ChatCompletions {
   private final Vocabulary vocabulary;
   private final Map<ScriptedAnswers.Rule, TextPieces> answers = new IdentityHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+  private final Map<EventLoop, Pacer> pacers = new ConcurrentHashMap<>();
 
   ChatCompletions(
       SimulatorConfig config,
@@ -71,6 +74,11 @@ final class ChatCompletions {
 
   SimulatorMetrics metrics() {
     return metrics;
+  }
+
+  /** The pacer of an event loop (one per loop, used only on it). */
+  Pacer pacer(EventLoop loop) {
+    return pacers.computeIfAbsent(loop, Pacer::new);
   }
 
   boolean recordsTruth() {
@@ -330,7 +338,7 @@ final class ChatCompletions {
             promptTokens,
             0,
             null,
-            List.of()));
+            TruthRecorder.Events.NONE));
   }
 
   private static String newResponseId() {

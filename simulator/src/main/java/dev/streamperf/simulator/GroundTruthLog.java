@@ -50,7 +50,9 @@ final class GroundTruthLog implements AutoCloseable {
           0,
           0,
           null,
-          java.util.List.of());
+          TruthRecorder.Events.NONE);
+
+  private static final String[] KIND_NAMES = kindNames();
 
   private final Path file;
   private final MicrosClock clock;
@@ -84,6 +86,15 @@ final class GroundTruthLog implements AutoCloseable {
     this.writer = new Thread(this::drain, "streamperf-simulator-truth-log");
     writer.setDaemon(true);
     writer.start();
+  }
+
+  private static String[] kindNames() {
+    EventKind[] kinds = EventKind.values();
+    String[] names = new String[kinds.length];
+    for (int i = 0; i < kinds.length; i++) {
+      names[i] = kinds[i].name().toLowerCase(Locale.ROOT);
+    }
+    return names;
   }
 
   /** Queues a record; drops and counts it when the writer is too far behind. */
@@ -139,12 +150,13 @@ final class GroundTruthLog implements AutoCloseable {
     json.writeNumberField("completionTokens", t.completionTokens());
     json.writeStringField("finishReason", t.finishReason());
     json.writeArrayFieldStart("events");
-    for (EventTruth e : t.events()) {
+    TruthRecorder.Events events = t.eventLog();
+    for (int i = 0; i < events.size(); i++) {
       json.writeStartObject();
-      json.writeStringField("kind", e.kind().name().toLowerCase(Locale.ROOT));
-      json.writeNumberField("tokens", e.tokens());
-      json.writeNumberField("intendedUs", clock.toEpochMicros(e.intendedNanos()));
-      json.writeNumberField("actualUs", clock.toEpochMicros(e.actualNanos()));
+      json.writeStringField("kind", KIND_NAMES[events.kind(i).ordinal()]);
+      json.writeNumberField("tokens", events.tokens(i));
+      json.writeNumberField("intendedUs", clock.toEpochMicros(events.intended(i)));
+      json.writeNumberField("actualUs", clock.toEpochMicros(events.actual(i)));
       json.writeEndObject();
     }
     json.writeEndArray();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -17,11 +18,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One response being generated, driven by timers on its channel's event loop: headers (at once, or
@@ -35,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * delta is {@code {"role":"assistant","content":""}}; the finish event's delta is empty; the usage
  * event has {@code "choices":[]}.
  */
-final class ResponseStream implements Runnable, BatchScheduler.Sequence {
+final class ResponseStream extends Pacer.Timed implements BatchScheduler.Sequence {
 
   private enum State {
     SLOW_HEADERS,
@@ -52,11 +50,18 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
   private static final byte[] REASONING_OPEN = ascii("\"reasoning_content\":\"");
   private static final byte[] TOKEN_CLOSE =
       ascii("\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
-  private static final byte[] DONE = ascii("data: [DONE]\n\n");
+  private static final byte[] DATA = ascii("data: ");
+  private static final byte[] DONE = ascii("[DONE]\n\n");
+  private static final byte[] HEX = ascii("0123456789abcdef");
+
+  /** A stream far behind its schedule writes at most this many events before others get a turn. */
+  private static final int MAX_EVENTS_PER_FLUSH = 64;
 
   private final ChatCompletions service;
   private final Channel channel;
   private final EventLoop loop;
+  private final Pacer pacer;
+  private final ChannelHandlerContext raw;
   private final ChatCompletions.Exchange exchange;
   private final String requestId;
   private final String responseId;
@@ -76,7 +81,6 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
   private final TruthRecorder truth;
 
   private State state;
-  private ScheduledFuture<?> timer;
   private long submittedNanos;
   private long admittedNanos = RequestTruth.NEVER;
   private long headersNanos = RequestTruth.NEVER;
@@ -84,6 +88,8 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
   private long nextDue;
   private int chunks;
   private int tokensWritten;
+  private int pendingTokens;
+  private boolean unflushed;
   private int status;
   private boolean faultDone;
 
@@ -104,6 +110,8 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
     this.service = service;
     this.channel = channel;
     this.loop = channel.eventLoop();
+    this.pacer = service.pacer(loop);
+    this.raw = channel.pipeline().context(SimulatorInitializer.RAW);
     this.exchange = exchange;
     this.requestId = requestId;
     this.responseId = responseId;
@@ -118,8 +126,15 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
     this.fault = fault;
     this.timing = timing;
     this.receivedNanos = receivedNanos;
-    this.truth = service.recordsTruth() ? new TruthRecorder() : null;
     int tokenChunks = countChunks(plan.reasoningTokens(), plan.completionTokens());
+    int events =
+        !stream
+            ? 1
+            : tokenChunks
+                + 3
+                + (includeUsage ? 1 : 0)
+                + (fault == FaultKind.MALFORMED_CHUNK ? 1 : 0);
+    this.truth = service.recordsTruth() ? new TruthRecorder(events) : null;
     // Mid-stream faults strike after chunk j, 1 <= j < n (j = n when n < 2): while it streams.
     this.faultAfter =
         fault != null && fault.midStream()
@@ -155,8 +170,7 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
     if (fault == FaultKind.SLOW_HEADERS) {
       service.metrics().fault(fault);
       state = State.SLOW_HEADERS;
-      timer =
-          loop.schedule(this, service.config().slowHeadersDelay().toNanos(), TimeUnit.NANOSECONDS);
+      pacer.schedule(this, System.nanoTime() + service.config().slowHeadersDelay().toNanos());
     } else {
       submit();
     }
@@ -213,16 +227,11 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
         nextDue += config.stallDuration().toNanos();
       }
     }
-    schedule(System.nanoTime());
-  }
-
-  private void schedule(long now) {
-    timer = loop.schedule(this, Math.max(0L, nextDue - now), TimeUnit.NANOSECONDS);
+    pacer.schedule(this, nextDue);
   }
 
   @Override
-  public void run() {
-    timer = null;
+  void fire() {
     switch (state) {
       case SLOW_HEADERS -> submit();
       case RUNNING -> {
@@ -238,19 +247,32 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
     }
   }
 
-  /** Writes every event that is due, each flushed on its own, then waits for the next. */
+  /**
+   * Writes every event that is due, then flushes once: one chunk per flush while the stream is on
+   * time, several when it catches up (as at zero inter-token latency), each its own SSE event.
+   */
   private void emitDue() {
     long now = System.nanoTime();
-    while (state == State.RUNNING && nextDue - now <= 0) {
-      step();
+    Outcome ended = null;
+    int events = 0;
+    while (ended == null && nextDue - now <= 0 && events < MAX_EVENTS_PER_FLUSH) {
+      ended = step();
+      events++;
       now = System.nanoTime();
     }
-    if (state == State.RUNNING) {
-      schedule(now);
+    if (ended == Outcome.RESET) {
+      return; // reset() flushed what was pending and ended the stream
+    }
+    flushPending();
+    if (ended != null) {
+      end(ended);
+    } else {
+      pacer.schedule(this, nextDue);
     }
   }
 
-  private void step() {
+  /** Writes the next due event(s); returns how the stream ended, or null while it goes on. */
+  private Outcome step() {
     long intended = nextDue;
     if (fault != null && !faultDone && faultAfter == chunks && fault.midStream()) {
       faultDone = true;
@@ -258,71 +280,93 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
       switch (fault) {
         case STALL -> {
           nextDue = intended + service.config().stallDuration().toNanos();
-          return;
+          return null;
         }
         case RESET -> {
+          flushPending();
           reset();
-          return;
+          return Outcome.RESET;
         }
         case CUT -> {
           channel.write(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
           record(EventKind.DONE, 0, intended);
-          flushAndStamp();
-          end(Outcome.CUT);
-          return;
+          unflushed = true;
+          return Outcome.CUT;
         }
         default -> {
           // MALFORMED_CHUNK: an extra event, then this step goes on as usual
-          write(malformedEvent());
+          writeMalformed();
           record(EventKind.MALFORMED, 0, intended);
         }
       }
     }
     if (chunks == 0) {
-      write(event(ROLE_DELTA));
+      writeEvent(prefix, ROLE_DELTA);
       record(EventKind.ROLE, 0, intended);
     }
     if (plan.hasNext()) {
       boolean reasoning = plan.nextIsReasoning();
       int limit = chunks == 0 ? 1 : service.config().tokensPerChunk();
-      ByteBuf buf = channel.alloc().buffer(prefix.length + 64 + 12 * limit);
-      buf.writeBytes(prefix).writeBytes(reasoning ? REASONING_OPEN : CONTENT_OPEN);
+      byte[] open = reasoning ? REASONING_OPEN : CONTENT_OPEN;
+      int length = prefix.length + open.length + TOKEN_CLOSE.length;
       int tokens = 0;
+      int pieces = 0;
       do {
         TextPieces.Piece piece = plan.next();
-        buf.writeBytes(piece.json());
+        pacer.pendingPiece(pieces++, piece);
+        length += piece.json().length;
         tokens += piece.tokens();
       } while (tokens < limit && plan.hasNext() && plan.nextIsReasoning() == reasoning);
-      buf.writeBytes(TOKEN_CLOSE);
-      write(buf);
-      record(reasoning ? EventKind.REASONING : EventKind.CONTENT, tokens, intended);
-      long actual = flushAndStamp();
-      SimulatorMetrics metrics = service.metrics();
-      metrics.chunkLateness(actual - intended);
-      metrics.generated(tokens);
-      tokensWritten += tokens;
-      if (chunks == 0) {
-        metrics.firstToken(actual - receivedNanos);
+      ByteBuf buf = startChunk(length);
+      buf.writeBytes(prefix).writeBytes(open);
+      for (int i = 0; i < pieces; i++) {
+        buf.writeBytes(pacer.pendingPiece(i).json());
       }
-      lastTokenNanos = actual;
+      buf.writeBytes(TOKEN_CLOSE);
+      endChunk(buf);
+      record(reasoning ? EventKind.REASONING : EventKind.CONTENT, tokens, intended);
+      pacer.pendingChunk(intended);
+      pendingTokens += tokens;
       chunks++;
       if (plan.hasNext()) {
         int next = Math.min(service.config().tokensPerChunk(), plan.tokensLeftInSegment());
         nextDue = intended + tokenLatency(next);
       }
-      return;
+      return null;
     }
-    write(finishEvent());
+    writeFinish();
     record(EventKind.FINISH, 0, intended);
     if (includeUsage) {
-      write(usageEvent());
+      writeUsage();
       record(EventKind.USAGE, 0, intended);
     }
-    channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(DONE)), channel.voidPromise());
+    writeEvent(DATA, DONE);
     channel.write(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
     record(EventKind.DONE, 0, intended);
-    flushAndStamp();
-    end(Outcome.COMPLETED);
+    return Outcome.COMPLETED;
+  }
+
+  /** Flushes what was written; charges the chunks among it their lateness and tokens. */
+  private void flushPending() {
+    if (!unflushed) {
+      return;
+    }
+    long actual = flushAndStamp();
+    int pending = pacer.pendingChunks();
+    if (pending > 0) {
+      SimulatorMetrics metrics = service.metrics();
+      for (int i = 0; i < pending; i++) {
+        metrics.chunkLateness(actual - pacer.pendingIntended(i));
+      }
+      metrics.generated(pendingTokens);
+      if (tokensWritten == 0) {
+        metrics.firstToken(actual - receivedNanos);
+      }
+      tokensWritten += pendingTokens;
+      lastTokenNanos = actual;
+    }
+    pacer.clearPending();
+    pendingTokens = 0;
   }
 
   /** The latency of {@code tokens} more tokens: ITL samples plus the batch-size slowdown. */
@@ -432,17 +476,20 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
     channel.close();
   }
 
-  private ByteBuf event(byte[] delta) {
-    ByteBuf buf = channel.alloc().buffer(prefix.length + delta.length);
-    return buf.writeBytes(prefix).writeBytes(delta);
+  /** A role, finish or malformed event: the prefix and the rest of the JSON. */
+  private void writeEvent(byte[] head, byte[] rest) {
+    ByteBuf buf = startChunk(head.length + rest.length);
+    buf.writeBytes(head).writeBytes(rest);
+    endChunk(buf);
   }
 
-  private ByteBuf finishEvent() {
-    return event(
+  private void writeFinish() {
+    writeEvent(
+        prefix,
         ascii("},\"logprobs\":null,\"finish_reason\":\"" + plan.finishReason() + "\"}]}\n\n"));
   }
 
-  private ByteBuf usageEvent() {
+  private void writeUsage() {
     ObjectNode root = JSON.createObjectNode();
     root.put("id", responseId);
     root.put("object", "chat.completion.chunk");
@@ -450,20 +497,41 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
     root.put("model", model);
     root.putArray("choices");
     usage(root);
-    return Unpooled.wrappedBuffer(("data: " + root + "\n\n").getBytes(StandardCharsets.UTF_8));
+    writeEvent(DATA, (root + "\n\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  private ByteBuf malformedEvent() {
-    return Unpooled.wrappedBuffer(
+  private void writeMalformed() {
+    writeEvent(
+        DATA,
         ascii(
-            "data: {\"id\":\""
+            "{\"id\":\""
                 + responseId
                 + "\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"content\":\n\n"));
   }
 
-  private void write(ByteBuf event) {
-    channel.write(new DefaultHttpContent(event), channel.voidPromise());
+  /**
+   * A pooled buffer that starts an HTTP/1.1 chunk of {@code length} bytes. Chunks are framed here
+   * and written below the HTTP encoder, one buffer per event: the encoder's own framing would add a
+   * wrapper and two extra buffers per event. Headers and the terminating chunk go through the
+   * encoder, which keeps its state right for the next response on the connection.
+   */
+  private ByteBuf startChunk(int length) {
+    ByteBuf buf = channel.alloc().buffer(length + 12);
+    int shift = 28;
+    while (shift > 0 && (length >>> shift) == 0) {
+      shift -= 4;
+    }
+    for (; shift >= 0; shift -= 4) {
+      buf.writeByte(HEX[(length >>> shift) & 0xf]);
+    }
+    return buf.writeByte('\r').writeByte('\n');
+  }
+
+  private void endChunk(ByteBuf buf) {
+    buf.writeByte('\r').writeByte('\n');
+    raw.write(buf, raw.voidPromise());
+    unflushed = true;
   }
 
   private void record(EventKind kind, int tokens, long intended) {
@@ -476,6 +544,7 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
   private long flushAndStamp() {
     long actual = System.nanoTime();
     channel.flush();
+    unflushed = false;
     if (truth != null) {
       truth.stamp(actual);
     }
@@ -494,10 +563,7 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
   private void end(Outcome outcome) {
     State was = state;
     state = State.ENDED;
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    pacer.cancel(this);
     if (was == State.RUNNING) {
       service.scheduler().release();
     } else if (was == State.QUEUED) {
@@ -522,7 +588,7 @@ final class ResponseStream implements Runnable, BatchScheduler.Sequence {
             promptTokens,
             tokensWritten,
             outcome == Outcome.COMPLETED ? plan.finishReason() : null,
-            truth == null ? List.of() : truth.events()));
+            truth == null ? TruthRecorder.Events.NONE : truth.freeze()));
     if (outcome == Outcome.COMPLETED || outcome == Outcome.CUT) {
       exchange.responseDone(!keepAlive || (outcome == Outcome.CUT && !stream));
     }

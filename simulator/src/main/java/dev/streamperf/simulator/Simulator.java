@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamperf.schemas.clock.MicrosClock;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -80,7 +81,12 @@ public final class Simulator implements AutoCloseable {
     ChatCompletions chat = new ChatCompletions(config, scheduler, metrics, groundTruth, truthLog);
     ThreadTracker threads = new ThreadTracker();
     EventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(config.ioThreads(), threads, NioIoHandler.newFactory());
+        new MultiThreadIoEventLoopGroup(
+            config.ioThreads() > 0
+                ? config.ioThreads()
+                : Runtime.getRuntime().availableProcessors(),
+            threads,
+            NioIoHandler.newFactory());
     try {
       Channel server =
           new ServerBootstrap()
@@ -89,6 +95,9 @@ public final class Simulator implements AutoCloseable {
               .option(ChannelOption.SO_BACKLOG, 16_384)
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
+              // the pooled allocator caches each buffer's NIO view; the adaptive one slices anew
+              // on every write
+              .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
               .childHandler(new SimulatorInitializer(config, chat, metrics, modelsJson(config)))
               .bind(config.host(), config.port())
               .sync()

@@ -2,8 +2,10 @@ package dev.streamperf.simulator;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -17,6 +19,9 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /** The pipeline of one client connection: HTTP/1.1 codec, body aggregation, the handler. */
 final class SimulatorInitializer extends ChannelInitializer<SocketChannel> {
+
+  /** The name of the handler below the HTTP codec through which framed chunks are written. */
+  static final String RAW = "raw";
 
   private final SimulatorConfig config;
   private final ChatCompletions chat;
@@ -34,9 +39,16 @@ final class SimulatorInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline pipeline = ch.pipeline();
+    pipeline.addLast(RAW, RawOut.INSTANCE);
     pipeline.addLast("http", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
     pipeline.addLast("aggregate", new Aggregator(config.maxRequestBytes(), metrics));
     pipeline.addLast("handler", new HttpHandler(config, chat, metrics, models));
+  }
+
+  /** Passes writes through; its context is where pre-framed chunks enter the pipeline. */
+  @ChannelHandler.Sharable
+  private static final class RawOut extends ChannelOutboundHandlerAdapter {
+    static final RawOut INSTANCE = new RawOut();
   }
 
   /** Aggregates request bodies; answers an oversized one with an OpenAI-style 413 and closes. */
