@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       StackCommand.class,
       TopicsCommand.class,
+      SimulateCommand.class,
       BenchCommand.class,
       EvaluatorCommand.class,
       MlperfCommand.class,
