@@ -61,7 +61,7 @@ test("two stages: the Maven wrapper on a JDK 17, the CLI on a JRE 17 as a non-ro
 });
 
 test("the build context holds the Maven build's inputs and nothing else", () => {
-  assert.ok(modules.length >= 8, `modules in pom.xml: ${modules}`);
+  assert.ok(modules.includes("schemas") && modules.includes("cli"), `modules in pom.xml: ${modules}`);
   const expected = (file) =>
     ["mvnw", "pom.xml", ".mvn/wrapper/maven-wrapper.properties", "deploy/docker/streamperf"].includes(
       file,
