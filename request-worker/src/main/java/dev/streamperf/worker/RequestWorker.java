@@ -234,7 +234,8 @@ public final class RequestWorker implements AutoCloseable {
         consumer == null ? 0 : consumer.skippedDone(),
         consumer == null ? 0 : consumer.malformed(),
         pending.get(),
-        executor == null ? 0 : executor.inFlight());
+        executor == null ? 0 : executor.inFlight(),
+        executor == null ? 0 : executor.maxLoopLagNanos());
   }
 
   /** Completes when the worker has stopped; exceptionally when a fatal error stopped it. */

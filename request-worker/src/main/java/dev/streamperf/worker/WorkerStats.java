@@ -10,6 +10,7 @@ package dev.streamperf.worker;
  * @param malformed records that could not be decoded
  * @param pending sessions fetched and not yet completed or abandoned
  * @param inFlight HTTP requests outstanding
+ * @param maxEventLoopLagNanos the largest lateness of the event-loop probe since start
  */
 public record WorkerStats(
     long fetched,
@@ -18,4 +19,5 @@ public record WorkerStats(
     long skippedDone,
     long malformed,
     int pending,
-    int inFlight) {}
+    int inFlight,
+    long maxEventLoopLagNanos) {}

@@ -109,7 +109,7 @@ class LlamaCppWorkerIT {
       assertThat(r.getHttpStatus()).isEqualTo(200);
       assertThat(r.getAttempt()).isEqualTo(1);
       assertThat(r.getWorkerId()).isEqualTo("llama-it");
-      assertThat(r.getEndpoint()).isEqualTo(llama.baseUrl().replace("http://", "http://"));
+      assertThat(r.getEndpoint()).isEqualTo(llama.baseUrl());
       assertThat(r.getSentUs()).isNotNull();
       assertThat(r.getHeadersNs()).isPositive();
       assertThat(r.getFirstContentNs()).isGreaterThanOrEqualTo(r.getHeadersNs());

@@ -125,27 +125,31 @@ public final class MediaResolver implements AutoCloseable {
       deserializer = cluster.valueSerde(MediaBlob.class).deserializer();
       tail = newConsumer("tail");
       fetcher = newConsumer("fetch");
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo info : tail.partitionsFor(topic, Duration.ofSeconds(30))) {
-        partitions.add(new TopicPartition(topic, info.partition()));
-      }
-      tail.assign(partitions);
-      tail.seekToBeginning(partitions);
+      boolean assigned = false;
       while (running) {
         Pending p;
         while ((p = incoming.poll()) != null) {
           waiting.add(p);
         }
-        ConsumerRecords<String, byte[]> records =
-            tail.poll(Duration.ofMillis(waiting.isEmpty() ? 200 : 5));
-        for (ConsumerRecord<String, byte[]> record : records) {
-          indexRecord(record);
+        if (!assigned) {
+          assigned = assignAll();
+        }
+        if (assigned) {
+          ConsumerRecords<String, byte[]> records =
+              tail.poll(Duration.ofMillis(waiting.isEmpty() ? 200 : 5));
+          for (ConsumerRecord<String, byte[]> record : records) {
+            indexRecord(record);
+          }
+        } else {
+          TimeUnit.MILLISECONDS.sleep(200);
         }
         answerWaiting();
         waitingSize = waiting.size();
       }
     } catch (WakeupException e) {
       // closing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       if (running) {
         log.error("media resolver stopped: {}", e.toString(), e);
@@ -156,6 +160,21 @@ public final class MediaResolver implements AutoCloseable {
       closeQuietly(tail);
       closeQuietly(fetcher);
     }
+  }
+
+  /** Assigns every partition of the media topic, once its metadata is known. */
+  private boolean assignAll() {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (PartitionInfo info : tail.partitionsFor(topic, Duration.ofSeconds(5))) {
+      partitions.add(new TopicPartition(topic, info.partition()));
+    }
+    if (partitions.isEmpty()) {
+      log.debug("media topic {} has no partitions yet", topic);
+      return false;
+    }
+    tail.assign(partitions);
+    tail.seekToBeginning(partitions);
+    return true;
   }
 
   private KafkaConsumer<String, byte[]> newConsumer(String role) {
