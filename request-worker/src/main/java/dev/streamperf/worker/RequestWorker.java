@@ -190,6 +190,9 @@ public final class RequestWorker implements AutoCloseable {
         CooperativeStickyAssignor.class.getName());
     props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
     props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    // notice a rebalance within a second, and a dead worker within ten (defaults: 3 s and 45 s)
+    props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+    props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
