@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -74,8 +75,11 @@ public final class Aggregate {
     }
     profilingResults++;
     RequestValues values = RequestValues.of(r);
-    record(values, Metric.SCHEDULE_DELAY);
-    record(values, Metric.CREDIT_GAP);
+    for (Metric m : counted(r)) {
+      if (values.has(m)) {
+        mutable(m).record(values.raw(m));
+      }
+    }
     Long sentUs = r.getSentUs();
     if (sentUs != null) {
       minSentNs = Math.min(minSentNs, sentUs * 1_000L);
@@ -89,11 +93,6 @@ public final class Aggregate {
       return;
     }
     validRequests++;
-    for (Metric m : Metric.distributions()) {
-      if (m.kind() == Metric.Kind.REQUEST && m != Metric.SCHEDULE_DELAY && m != Metric.CREDIT_GAP) {
-        record(values, m);
-      }
-    }
     if (sentUs != null && r.getLastContentNs() != null) {
       maxLastContentNs = Math.max(maxLastContentNs, sentUs * 1_000L + r.getLastContentNs());
     }
@@ -104,14 +103,24 @@ public final class Aggregate {
     }
   }
 
-  private static String source(TokenCountSource s) {
-    return s == null ? UNREPORTED : s.name();
+  private static final List<Metric> LOAD_GENERATOR =
+      List.of(Metric.SCHEDULE_DELAY, Metric.CREDIT_GAP);
+  private static final List<Metric> PER_REQUEST = Metric.perRequest();
+
+  /**
+   * The per-request metrics a profiling result contributes its values to (where it has them): every
+   * one for a successful result; only the load generator's own (schedule delay, credit gap) for a
+   * failed one, whose latencies describe no complete response.
+   */
+  public static List<Metric> counted(RequestResult r) {
+    if (r.getPhase() == Phase.WARMUP) {
+      return List.of();
+    }
+    return r.getSuccess() ? PER_REQUEST : LOAD_GENERATOR;
   }
 
-  private void record(RequestValues values, Metric m) {
-    if (values.has(m)) {
-      mutable(m).record(values.raw(m));
-    }
+  private static String source(TokenCountSource s) {
+    return s == null ? UNREPORTED : s.name();
   }
 
   /** Counts a result whose request id was already counted (a re-executed attempt). */

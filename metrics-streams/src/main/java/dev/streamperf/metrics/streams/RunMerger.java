@@ -47,7 +47,7 @@ final class RunMerger implements Processor<String, PartialMessage, String, Speci
   private KeyValueStore<String, Aggregate> windows;
   private KeyValueStore<String, ClosedWindow> lastWindows;
   private TaskCounters counters;
-  private long lastLateLogMs = Long.MIN_VALUE;
+  private long lastLateLogMs = -LATE_LOG_INTERVAL_MS;
   private long lateDeltasNotLogged;
 
   RunMerger(MetricsConfig config) {

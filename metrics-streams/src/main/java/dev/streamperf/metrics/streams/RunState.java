@@ -103,7 +103,7 @@ public final class RunState {
   }
 
   /** Windows ending at or before this instant (epoch µs) are closed. */
-  long closedThroughUs() {
+  public long closedThroughUs() {
     return closedThroughUs;
   }
 
@@ -173,7 +173,7 @@ public final class RunState {
     return s.isEmpty() ? null : s.first();
   }
 
-  Map<Integer, Source> sources() {
+  public Map<Integer, Source> sources() {
     return Collections.unmodifiableMap(sources);
   }
 
