@@ -3,7 +3,6 @@ package dev.streamperf.producer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamperf.producer.media.Medium;
 import dev.streamperf.producer.publish.RequestLog;
 import dev.streamperf.producer.publish.ResultsReader;
@@ -144,17 +143,18 @@ public final class RunProducer {
     runId = config.runId() != null ? config.runId() : newRunId();
     producerId =
         System.getenv().getOrDefault("HOSTNAME", "localhost") + ":" + ProcessHandle.current().pid();
+    // Validate against the recorded run before fencing: a refused start must not stop a live one.
+    Optional<RunEvent> existing = RunLog.latest(config.cluster(), runId, KAFKA_TIMEOUT);
+    if (existing.isPresent()) {
+      seed = checkResumable(existing.get(), tokenizer.name());
+      createdUs = existing.get().getCreatedUs();
+    }
     publisher =
         new RunPublisher(config.cluster(), runId, config.load() instanceof LoadSpec.ClosedLoop);
     try {
       publisher.init(KAFKA_TIMEOUT);
-      Optional<RunEvent> existing = RunLog.latest(config.cluster(), runId, KAFKA_TIMEOUT);
-      if (existing.isPresent()) {
-        seed = checkResumable(existing.get(), tokenizer.name());
-        createdUs = existing.get().getCreatedUs();
-      } else {
+      if (existing.isEmpty()) {
         seed = config.randomSeed() != null ? config.randomSeed() : new SecureRandom().nextLong();
-        createdUs = clock.nowMicros();
       }
       Seeds seeds = new Seeds(seed);
       configJson = config.toJson(seed, tokenizer.name()).toString();
@@ -168,6 +168,10 @@ public final class RunProducer {
               seeds);
       plan = new PhasePlan(config.warmup(), config.stop());
       pacer = pacer(seeds);
+      source.prepare();
+      if (existing.isEmpty()) {
+        createdUs = clock.nowMicros();
+      }
       anchorUs = createdUs + config.lead().toNanos() / 1000;
       anchorNanos = clock.nanoTime() + (anchorUs - clock.nowMicros()) * 1000;
       if (existing.isPresent()) {
@@ -257,7 +261,13 @@ public final class RunProducer {
               + recordedSeed
               + "; resume with the same seed or choose a new --run-id");
     }
-    ObjectNode given = config.toJson(recordedSeed, tokenizerName);
+    JsonNode given;
+    try {
+      // through text, so numbers compare by value (300 read back is an int, 300L written a long)
+      given = JSON.readTree(config.toJson(recordedSeed, tokenizerName).toString());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
     List<String> differences = new ArrayList<>();
     diff("", recorded, given, differences);
     differences.remove("random_seed_given");

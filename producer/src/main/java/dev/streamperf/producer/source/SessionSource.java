@@ -20,6 +20,12 @@ public interface SessionSource extends AutoCloseable {
   /** The session at this position of the run. Called in increasing order, from one thread. */
   SessionTemplate session(long sequence);
 
+  /**
+   * Does the expensive work up front (generating, encoding, loading), before the run's clock
+   * starts, so that publishing keeps up with the schedule from its first session.
+   */
+  default void prepare() {}
+
   /** How many sessions there are, when finite: publishing stops after the last. */
   OptionalLong size();
 

@@ -77,6 +77,14 @@ public final class SyntheticSource implements SessionSource {
     }
   }
 
+  /** Generates every dataset entry (AIPerf generates its dataset before the benchmark too). */
+  @Override
+  public void prepare() {
+    for (int k = 0; k < entries.length; k++) {
+      entry(k);
+    }
+  }
+
   @Override
   public SessionTemplate session(long sequence) {
     return entry(entryOf(sequence));
