@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -88,15 +89,15 @@ public final class MetricsApp implements AutoCloseable, MetricsApi {
     if (streams != null) {
       throw new IllegalStateException("metrics: already started");
     }
-    checkTopics();
-    MetricsConfig effective = config;
+    int partitions = checkTopics();
+    MetricsConfig effective = config.toBuilder().inputPartitions(partitions).build();
     if (config.stateDir() == null) {
       try {
         temporaryStateDir = Files.createTempDirectory("streamperf-metrics-");
       } catch (IOException e) {
         throw new UncheckedIOException("metrics: cannot create a state directory", e);
       }
-      effective = config.toBuilder().stateDir(temporaryStateDir).build();
+      effective = effective.toBuilder().stateDir(temporaryStateDir).build();
     }
     String applicationServer = null;
     if (config.httpPort() != MetricsConfig.NO_HTTP) {
@@ -132,33 +133,40 @@ public final class MetricsApp implements AutoCloseable, MetricsApi {
     return this;
   }
 
-  private void checkTopics() {
+  /** Checks the topics exist; returns the most partitions of the three input topics. */
+  private int checkTopics() {
     TopicCatalog t = config.cluster().topics();
     Set<String> needed = Set.of(t.runs(), t.tokenEvents(), t.results(), t.scores(), t.metrics());
-    Set<String> present;
+    Map<String, TopicDescription> found;
     try (Admin admin = config.cluster().admin()) {
-      present =
+      Set<String> present =
           admin.listTopics().names().get(TOPIC_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      List<String> missing = needed.stream().filter(n -> !present.contains(n)).sorted().toList();
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException(
+            "metrics: missing topic(s) "
+                + missing
+                + " on "
+                + config.cluster().bootstrapServers()
+                + " (create them with `streamperf topics`)");
+      }
+      found =
+          admin
+              .describeTopics(List.of(t.tokenEvents(), t.results(), t.scores()))
+              .allTopicNames()
+              .get(TOPIC_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("metrics: interrupted while listing topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
-          "metrics: cannot list the topics of "
+          "metrics: cannot describe the topics of "
               + config.cluster().bootstrapServers()
               + ": "
               + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()),
           e);
     }
-    List<String> missing = needed.stream().filter(n -> !present.contains(n)).sorted().toList();
-    if (!missing.isEmpty()) {
-      throw new IllegalStateException(
-          "metrics: missing topic(s) "
-              + missing
-              + " on "
-              + config.cluster().bootstrapServers()
-              + " (create them with `streamperf topics`)");
-    }
+    return found.values().stream().mapToInt(d -> d.partitions().size()).max().orElse(0);
   }
 
   private static String advertisedHost(String bindHost) {

@@ -54,6 +54,7 @@ public final class MetricsConfig {
   private final boolean awaitScores;
   private final String httpHost;
   private final int httpPort;
+  private final int inputPartitions;
   private final MicrosClock clock;
 
   private MetricsConfig(Builder b) {
@@ -72,6 +73,7 @@ public final class MetricsConfig {
     this.awaitScores = b.awaitScores;
     this.httpHost = b.httpHost;
     this.httpPort = b.httpPort;
+    this.inputPartitions = b.inputPartitions;
     this.clock = b.clock;
   }
 
@@ -177,6 +179,15 @@ public final class MetricsConfig {
     return httpPort;
   }
 
+  /**
+   * Partitions of the input topics (the most of token-events, results and scores): windows stay
+   * open until every one of them has reported its progress. 0 to not wait for any; {@link
+   * MetricsApp} sets it from the cluster when it starts.
+   */
+  public int inputPartitions() {
+    return inputPartitions;
+  }
+
   /** Source of emitted and finished timestamps. */
   public MicrosClock clock() {
     return clock;
@@ -222,6 +233,7 @@ public final class MetricsConfig {
     private boolean awaitScores = true;
     private String httpHost = DEFAULT_HTTP_HOST;
     private int httpPort = 0;
+    private int inputPartitions = 0;
     private MicrosClock clock = MicrosClock.system();
 
     private Builder(ClusterConfig cluster) {
@@ -244,6 +256,7 @@ public final class MetricsConfig {
       awaitScores = c.awaitScores;
       httpHost = c.httpHost;
       httpPort = c.httpPort;
+      inputPartitions = c.inputPartitions;
       clock = c.clock;
     }
 
@@ -350,6 +363,15 @@ public final class MetricsConfig {
             "metrics http port: " + value + " (expected: 0 for a free port, 1..65535, or -1)");
       }
       this.httpPort = value;
+      return this;
+    }
+
+    /** 0 to not wait for any partition's first report. */
+    public Builder inputPartitions(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("input partitions: " + value + " (expected: >= 0)");
+      }
+      this.inputPartitions = value;
       return this;
     }
 

@@ -28,9 +28,10 @@ public final class MetricsTopology {
 
   /**
    * The Kafka Streams configuration: exactly-once (v2), the cluster's pass-through client
-   * properties, corrupt input records logged with their offsets, counted ({@code dropped-records})
-   * and skipped, and no idling for timestamp alignment across the inputs (the aggregation does not
-   * depend on processing order).
+   * properties, and corrupt input records logged with their offsets, counted ({@code
+   * dropped-records}) and skipped. Inputs carry event time in their payload ({@code
+   * EventTimeExtractor}); the default {@code max.task.idle.ms} (0) keeps each task's partitions
+   * merged in event-time order, which is what makes a task's progress a watermark.
    *
    * @param applicationServer {@code host:port} of this instance's HTTP API for interactive queries
    *     across instances, or null
@@ -39,7 +40,6 @@ public final class MetricsTopology {
     Properties props = new Properties();
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     props.putAll(config.cluster().kafkaProperties());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.cluster().bootstrapServers());

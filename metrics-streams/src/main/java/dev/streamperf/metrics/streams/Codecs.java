@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.Serializer;
 final class Codecs {
 
   private static final byte DELTA = 1;
-  private static final byte WATERMARK = 2;
+  private static final byte PROGRESS = 2;
   private static final byte ANNOUNCEMENT = 3;
 
   private Codecs() {}
@@ -103,12 +103,11 @@ final class Codecs {
         out.writeLong(o);
       }
       d.aggregate().writeTo(out);
-    } else if (m instanceof PartialMessage.Watermark w) {
-      out.writeByte(WATERMARK);
-      out.writeUTF(w.runId());
-      out.writeInt(w.source());
-      out.writeLong(w.watermarkUs());
-      out.writeBoolean(w.idle());
+    } else if (m instanceof PartialMessage.Progress p) {
+      out.writeByte(PROGRESS);
+      out.writeInt(p.source());
+      out.writeLong(p.watermarkUs());
+      out.writeBoolean(p.idle());
     } else if (m instanceof PartialMessage.Announcement a) {
       out.writeByte(ANNOUNCEMENT);
       writeRunEvent(a.event(), out);
@@ -130,8 +129,7 @@ final class Codecs {
         }
         yield new PartialMessage.Delta(scope, start, source, offsets, Aggregate.readFrom(in));
       }
-      case WATERMARK ->
-          new PartialMessage.Watermark(in.readUTF(), in.readInt(), in.readLong(), in.readBoolean());
+      case PROGRESS -> new PartialMessage.Progress(in.readInt(), in.readLong(), in.readBoolean());
       case ANNOUNCEMENT -> new PartialMessage.Announcement(readRunEvent(in));
       default -> throw new IOException("unknown message type " + type);
     };

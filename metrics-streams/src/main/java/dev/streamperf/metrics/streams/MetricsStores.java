@@ -33,6 +33,9 @@ public final class MetricsStores {
   /** Per scope: the latest closed window. */
   public static final String LAST_WINDOWS = "last-windows";
 
+  /** Per input partition: its progress ({@link Sources.Progress}). */
+  public static final String SOURCES = "sources";
+
   private MetricsStores() {}
 
   static StoreBuilder<PartialsStore> partials() {
@@ -57,6 +60,12 @@ public final class MetricsStores {
   static StoreBuilder<KeyValueStore<String, Aggregate>> aggregates(String name) {
     return Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(name), Serdes.String(), Codecs.aggregates())
+        .withCachingEnabled();
+  }
+
+  static StoreBuilder<KeyValueStore<Integer, Sources.Progress>> sources() {
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(SOURCES), Serdes.Integer(), Sources.Progress.serde())
         .withCachingEnabled();
   }
 

@@ -16,14 +16,12 @@ final class Partial {
 
   final Scope scope;
   final long windowStartUs;
-  final RunClock clock;
   final Aggregate aggregate = new Aggregate();
   final long[] offsets = {-1, -1, -1, -1, -1, -1};
 
-  Partial(Scope scope, long windowStartUs, RunClock clock) {
+  Partial(Scope scope, long windowStartUs) {
     this.scope = scope;
     this.windowStartUs = windowStartUs;
-    this.clock = clock;
   }
 
   void offset(int kind, long offset) {

@@ -4,12 +4,11 @@ import dev.streamperf.metrics.core.Aggregate;
 import dev.streamperf.schemas.RunEvent;
 
 /**
- * What the per-partition stage sends the per-run stage over the internal repartition topic, keyed
- * by run id: partial aggregates, watermarks, and the run announcements from the {@code runs} topic.
+ * What the per-partition stage sends the per-run stage over the internal repartition topic: partial
+ * aggregates and the run announcements from the {@code runs} topic, keyed by run id, and each input
+ * partition's progress, sent to every partition of the per-run stage.
  */
 sealed interface PartialMessage {
-
-  String runId();
 
   /**
    * One task's records of one scope's window since its last commit.
@@ -21,29 +20,19 @@ sealed interface PartialMessage {
    * @param aggregate the records folded
    */
   record Delta(Scope scope, long windowStartUs, int source, long[] offsets, Aggregate aggregate)
-      implements PartialMessage {
-    @Override
-    public String runId() {
-      return scope.runId();
-    }
-  }
-
-  /**
-   * How far one input partition has got in one run.
-   *
-   * @param runId the run
-   * @param source the input partition
-   * @param watermarkUs the latest event time of the run it has processed, epoch µs
-   * @param idle whether it has seen no record of the run for the idle timeout (and holds none)
-   */
-  record Watermark(String runId, int source, long watermarkUs, boolean idle)
       implements PartialMessage {}
 
+  /**
+   * How far one input partition has got: every record it processed up to {@code watermarkUs} has
+   * been sent downstream.
+   *
+   * @param source the input partition (the stage-1 task's partition)
+   * @param watermarkUs the latest event time of the records it has flushed, epoch µs; {@code
+   *     Long.MIN_VALUE} before the first
+   * @param idle whether it holds nothing unflushed and has seen no record for the idle timeout
+   */
+  record Progress(int source, long watermarkUs, boolean idle) implements PartialMessage {}
+
   /** A record of the {@code runs} topic, routed to the task that owns the run. */
-  record Announcement(RunEvent event) implements PartialMessage {
-    @Override
-    public String runId() {
-      return event.getRunId();
-    }
-  }
+  record Announcement(RunEvent event) implements PartialMessage {}
 }

@@ -13,26 +13,36 @@ import org.apache.kafka.streams.processor.api.Record;
  * shutdown). So each transaction carries the input offsets together with the partial aggregates of
  * exactly the records before them, and nothing in memory outlives a commit.
  *
- * <p>After the deltas it sends the task's watermark of each run it saw; between commits, when it
- * holds nothing, it sends heartbeats that say which runs it has been idle in.
+ * <p>After the deltas, and every {@link #HEARTBEAT} besides, it reports the task's progress to
+ * every partition of the per-run stage: the latest event time it has flushed, and whether it is
+ * idle (nothing unflushed and no record for the idle timeout).
  */
 final class PartialsFlusher implements Processor<String, Long, String, PartialMessage> {
 
-  /** How often an idle task reports its watermarks. */
+  /** How often a task reports its progress between commits. */
   static final Duration HEARTBEAT = Duration.ofMillis(500);
 
-  /** A run without records for this long is forgotten by the task. */
-  static final Duration FORGET_AFTER = Duration.ofMinutes(10);
+  /**
+   * A task that has not processed a record yet is not idle for this long after it started: its
+   * partitions may hold a backlog it has not been handed yet.
+   */
+  static final Duration STARTUP_GRACE = Duration.ofSeconds(30);
+
+  /** The key of progress records; the partitioner sends them to every partition. */
+  static final String PROGRESS_KEY = "\u0000progress";
 
   private final String storeName;
   private final long idleTimeoutMs;
+  private final long startupGraceMs;
   private ProcessorContext<String, PartialMessage> context;
   private PartialsStore partials;
   private int source;
+  private long startedWallMs;
 
   PartialsFlusher(String storeName, Duration idleTimeout) {
     this.storeName = storeName;
     this.idleTimeoutMs = idleTimeout.toMillis();
+    this.startupGraceMs = Math.max(STARTUP_GRACE.toMillis(), 10 * idleTimeoutMs);
   }
 
   @Override
@@ -40,6 +50,7 @@ final class PartialsFlusher implements Processor<String, Long, String, PartialMe
     this.context = processorContext;
     this.partials = processorContext.getStateStore(storeName);
     this.source = processorContext.taskId().partition();
+    this.startedWallMs = processorContext.currentSystemTimeMs();
     processorContext.schedule(HEARTBEAT, PunctuationType.WALL_CLOCK_TIME, this::heartbeat);
   }
 
@@ -56,29 +67,24 @@ final class PartialsFlusher implements Processor<String, Long, String, PartialMe
               new PartialMessage.Delta(p.scope, p.windowStartUs, source, p.offsets, p.aggregate),
               ts));
     }
-    for (RunClock c : partials.clocks()) {
-      if (c.sinceFlush) {
-        c.sinceFlush = false;
-        forwardWatermark(c, false);
-      }
-    }
+    progress(false, context.currentSystemTimeMs());
   }
 
   private void heartbeat(long wallMs) {
-    if (!partials.isEmpty()) {
-      return; // the next commit flushes them and the watermarks after them
-    }
-    for (RunClock c : partials.clocks()) {
-      forwardWatermark(c, wallMs - c.lastRecordWallMs >= idleTimeoutMs);
-    }
-    partials.forgetIdleSince(wallMs - FORGET_AFTER.toMillis());
+    long quietMs =
+        partials.lastRecordWallMs() == Long.MIN_VALUE
+            ? wallMs - startedWallMs - startupGraceMs
+            : wallMs - partials.lastRecordWallMs();
+    boolean idle = partials.isEmpty() && quietMs >= idleTimeoutMs;
+    progress(idle, wallMs);
   }
 
-  private void forwardWatermark(RunClock c, boolean idle) {
+  private void progress(boolean idle, long wallMs) {
+    long watermark = partials.flushedMaxEventUs();
     context.forward(
         new Record<>(
-            c.runId,
-            new PartialMessage.Watermark(c.runId, source, c.maxEventUs, idle),
-            Math.max(0, c.maxEventUs / 1_000L)));
+            PROGRESS_KEY,
+            new PartialMessage.Progress(source, watermark, idle),
+            watermark == Long.MIN_VALUE ? wallMs : Math.max(0, watermark / 1_000L)));
   }
 }

@@ -1,9 +1,6 @@
 package dev.streamperf.metrics.streams;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +17,19 @@ import org.apache.kafka.streams.processor.StateStoreContext;
  * migrated) drops it for the same reason.
  *
  * <p>Records change only objects here (no serialization per record); {@link #takeTick()} tells a
- * processor when to mark the commit barrier dirty, once per flush.
+ * processor when to mark the commit barrier dirty, once per flush. The store also keeps the task's
+ * progress: the latest event time it processed and flushed, and when it last saw a record.
  */
 final class PartialsStore implements StateStore {
 
   private final String name;
-  private final Map<String, RunClock> clocks = new HashMap<>();
   private final Map<PartialKey, Partial> partials = new LinkedHashMap<>();
   private boolean open;
   private boolean tickPending;
   private long tickSequence;
+  private long maxEventUs = Long.MIN_VALUE;
+  private long flushedMaxEventUs = Long.MIN_VALUE;
+  private long lastRecordWallMs = Long.MIN_VALUE;
 
   private String lastRunId;
   private String lastModel;
@@ -55,8 +55,7 @@ final class PartialsStore implements StateStore {
     PartialKey key = new PartialKey(runId, model, endpoint, windowStartUs);
     Partial p = partials.get(key);
     if (p == null) {
-      RunClock clock = clocks.computeIfAbsent(runId, RunClock::new);
-      p = new Partial(new Scope(runId, model, endpoint), windowStartUs, clock);
+      p = new Partial(new Scope(runId, model, endpoint), windowStartUs);
       partials.put(key, p);
     }
     last = p;
@@ -65,6 +64,14 @@ final class PartialsStore implements StateStore {
     lastEndpoint = endpoint;
     lastWindowStart = windowStartUs;
     return p;
+  }
+
+  /** Notes a record's event time and when it was processed. */
+  void saw(long eventUs, long wallMs) {
+    if (eventUs > maxEventUs) {
+      maxEventUs = eventUs;
+    }
+    lastRecordWallMs = wallMs;
   }
 
   /**
@@ -83,35 +90,33 @@ final class PartialsStore implements StateStore {
     return partials.isEmpty();
   }
 
-  /** Removes and returns every partial; the store is clean afterwards. */
+  /** Removes and returns every partial; the store is clean and its records count as flushed. */
   List<Partial> drain() {
     List<Partial> out = new ArrayList<>(partials.values());
     partials.clear();
     last = null;
     tickPending = false;
+    flushedMaxEventUs = maxEventUs;
     return out;
   }
 
-  /** The runs this task has seen, for watermarks. */
-  Collection<RunClock> clocks() {
-    return clocks.values();
+  /** The latest event time of the records sent downstream; Long.MIN_VALUE before any. */
+  long flushedMaxEventUs() {
+    return flushedMaxEventUs;
   }
 
-  /** Forgets runs without a record since {@code beforeWallMs}. */
-  void forgetIdleSince(long beforeWallMs) {
-    for (Iterator<RunClock> it = clocks.values().iterator(); it.hasNext(); ) {
-      RunClock c = it.next();
-      if (c.lastRecordWallMs < beforeWallMs && !c.sinceFlush) {
-        it.remove();
-      }
-    }
+  /** Wall-clock time of the last record processed; Long.MIN_VALUE before any. */
+  long lastRecordWallMs() {
+    return lastRecordWallMs;
   }
 
   private void clear() {
     partials.clear();
-    clocks.clear();
     last = null;
     tickPending = false;
+    maxEventUs = Long.MIN_VALUE;
+    flushedMaxEventUs = Long.MIN_VALUE;
+    lastRecordWallMs = Long.MIN_VALUE;
   }
 
   @Override

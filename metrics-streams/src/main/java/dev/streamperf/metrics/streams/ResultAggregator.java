@@ -56,6 +56,6 @@ final class ResultAggregator extends PartialAggregator<RequestResult> {
           r.getAttempt());
     }
     p.offset(Partial.RESULTS, offset());
-    p.clock.saw(us, wallMs());
+    partials.saw(us, wallMs());
   }
 }

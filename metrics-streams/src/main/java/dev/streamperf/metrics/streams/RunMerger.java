@@ -35,6 +35,7 @@ final class RunMerger implements Processor<String, PartialMessage, String, Speci
 
   private static final Logger log = LoggerFactory.getLogger(RunMerger.class);
   private static final long LATE_LOG_INTERVAL_MS = 10_000;
+  private static final long FORGET_SOURCE_AFTER_MS = Duration.ofMinutes(10).toMillis();
 
   private final MetricsConfig config;
   private final long windowUs;
@@ -46,6 +47,7 @@ final class RunMerger implements Processor<String, PartialMessage, String, Speci
   private KeyValueStore<String, Aggregate> totals;
   private KeyValueStore<String, Aggregate> windows;
   private KeyValueStore<String, ClosedWindow> lastWindows;
+  private KeyValueStore<Integer, Sources.Progress> sources;
   private TaskCounters counters;
   private long lastLateLogMs = -LATE_LOG_INTERVAL_MS;
   private long lateDeltasNotLogged;
@@ -67,6 +69,7 @@ final class RunMerger implements Processor<String, PartialMessage, String, Speci
     this.totals = processorContext.getStateStore(MetricsStores.RUN_TOTALS);
     this.windows = processorContext.getStateStore(MetricsStores.OPEN_WINDOWS);
     this.lastWindows = processorContext.getStateStore(MetricsStores.LAST_WINDOWS);
+    this.sources = processorContext.getStateStore(MetricsStores.SOURCES);
     this.counters =
         new TaskCounters(
             processorContext,
@@ -85,15 +88,21 @@ final class RunMerger implements Processor<String, PartialMessage, String, Speci
       return;
     }
     long now = context.currentSystemTimeMs();
-    RunState state = states.get(message.runId());
+    if (message instanceof PartialMessage.Progress p) {
+      sources.put(p.source(), new Sources.Progress(p.watermarkUs(), p.idle(), now));
+      return;
+    }
+    String runId =
+        message instanceof PartialMessage.Delta d
+            ? d.scope().runId()
+            : ((PartialMessage.Announcement) message).event().getRunId();
+    RunState state = states.get(runId);
     if (state == null) {
-      state = new RunState(message.runId());
+      state = new RunState(runId);
     }
     state.touch(now);
     if (message instanceof PartialMessage.Delta d) {
       merge(state, d, now);
-    } else if (message instanceof PartialMessage.Watermark w) {
-      state.heard(w.source(), w.watermarkUs(), w.idle(), now);
     } else if (message instanceof PartialMessage.Announcement a) {
       state.announce(a.event(), now);
     }
@@ -200,6 +209,24 @@ final class RunMerger implements Processor<String, PartialMessage, String, Speci
   }
 
   private void punctuate(long now) {
+    List<Sources.Progress> heard = new ArrayList<>();
+    List<Integer> gone = new ArrayList<>();
+    try (KeyValueIterator<Integer, Sources.Progress> it = sources.all()) {
+      while (it.hasNext()) {
+        KeyValue<Integer, Sources.Progress> p = it.next();
+        if (now - p.value.heardWallMs() > FORGET_SOURCE_AFTER_MS) {
+          gone.add(p.key); // its partition no longer exists or nobody owns it
+        } else {
+          heard.add(p.value);
+        }
+      }
+    }
+    gone.forEach(sources::delete);
+    long watermark =
+        heard.size() + gone.size() < config.inputPartitions()
+            ? Long.MIN_VALUE // an input partition has not reported yet: it may hold anything
+            : Sources.watermark(heard, now, idleTimeoutMs, staleAfterMs);
+    boolean allIdle = Sources.allIdle(heard, now, staleAfterMs);
     List<RunState> all = new ArrayList<>();
     try (KeyValueIterator<String, RunState> it = states.all()) {
       while (it.hasNext()) {
@@ -214,13 +241,12 @@ final class RunMerger implements Processor<String, PartialMessage, String, Speci
       if (state.finished()) {
         continue;
       }
-      long watermark = state.effectiveWatermark(now, idleTimeoutMs, staleAfterMs);
       boolean changed = false;
       if (watermark != Long.MIN_VALUE) {
         long closeThrough = Math.floorDiv(watermark - graceUs, windowUs) * windowUs;
         changed = closeWindows(state, closeThrough, now);
       }
-      changed |= maybeFinish(state, watermark, now);
+      changed |= maybeFinish(state, watermark, allIdle, now);
       if (changed) {
         states.put(state.runId(), state);
       }
@@ -302,7 +328,7 @@ final class RunMerger implements Processor<String, PartialMessage, String, Speci
     return true;
   }
 
-  private boolean maybeFinish(RunState state, long watermark, long now) {
+  private boolean maybeFinish(RunState state, long watermark, boolean allIdle, long now) {
     if (state.aborted()) {
       String why = state.announcement().getMessage();
       finish(state, "aborted by the producer" + (why == null ? "" : ": " + why), now, false);
@@ -314,7 +340,7 @@ final class RunMerger implements Processor<String, PartialMessage, String, Speci
     }
     long missingResults = produced - state.results();
     long missingScores = config.awaitScores() ? state.scorable() - state.scores() : 0;
-    boolean drained = state.allIdle(now, staleAfterMs) || watermark >= state.maxEventUs();
+    boolean drained = allIdle || watermark >= state.maxEventUs();
     if (missingResults <= 0 && missingScores <= 0 && drained) {
       String scored =
           state.scorable() > 0

@@ -8,12 +8,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -25,9 +21,6 @@ import org.apache.kafka.common.serialization.Serde;
 public final class RunState {
 
   private static final byte VERSION = 1;
-
-  /** One input partition's progress in the run. */
-  record Source(long watermarkUs, boolean idle, long heardWallMs) {}
 
   private final String runId;
   private RunEvent announcement;
@@ -45,7 +38,6 @@ public final class RunState {
   private long lastProgressWallMs = -1;
   private long lastActivityWallMs;
   private long closedThroughUs = Long.MIN_VALUE;
-  private final TreeMap<Integer, Source> sources = new TreeMap<>();
   private final TreeSet<String> scopes = new TreeSet<>();
 
   RunState(String runId) {
@@ -173,10 +165,6 @@ public final class RunState {
     return s.isEmpty() ? null : s.first();
   }
 
-  public Map<Integer, Source> sources() {
-    return Collections.unmodifiableMap(sources);
-  }
-
   long producedWallMs() {
     return producedWallMs;
   }
@@ -228,10 +216,6 @@ public final class RunState {
     closedThroughUs = Math.max(closedThroughUs, endUs);
   }
 
-  void heard(int source, long watermarkUs, boolean idle, long wallMs) {
-    sources.put(source, new Source(watermarkUs, idle, wallMs));
-  }
-
   /**
    * Takes a record of the runs topic. The producer's STARTED, PRODUCED and ABORTED replace the
    * announcement (never back from PRODUCED to STARTED); a FINISHED (ours, from an earlier
@@ -274,43 +258,6 @@ public final class RunState {
     finishedWallMs = wallMs;
   }
 
-  /**
-   * The instant up to which every input partition has processed this run's records: the smallest
-   * watermark of the partitions that are still active; when all are idle (or silent for {@code 3 ×
-   * staleAfterMs}), the later of their watermarks and the wall clock minus the idle timeout. {@code
-   * Long.MIN_VALUE} before any partition reported.
-   */
-  long effectiveWatermark(long wallMs, long idleTimeoutMs, long staleAfterMs) {
-    long min = Long.MAX_VALUE;
-    long max = Long.MIN_VALUE;
-    boolean anyActive = false;
-    for (Source s : sources.values()) {
-      max = Math.max(max, s.watermarkUs());
-      boolean active = !s.idle() && wallMs - s.heardWallMs() < staleAfterMs;
-      if (active) {
-        anyActive = true;
-        min = Math.min(min, s.watermarkUs());
-      }
-    }
-    if (anyActive) {
-      return min;
-    }
-    if (sources.isEmpty()) {
-      return Long.MIN_VALUE;
-    }
-    return Math.max(max, (wallMs - idleTimeoutMs) * 1_000L);
-  }
-
-  /** Whether no input partition holds unflushed records of the run. */
-  boolean allIdle(long wallMs, long staleAfterMs) {
-    for (Source s : sources.values()) {
-      if (!s.idle() && wallMs - s.heardWallMs() < staleAfterMs) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   static Serde<RunState> serde() {
     return Codecs.serde("run state", RunState::write, RunState::read);
   }
@@ -339,13 +286,6 @@ public final class RunState {
     out.writeLong(s.lastProgressWallMs);
     out.writeLong(s.lastActivityWallMs);
     out.writeLong(s.closedThroughUs);
-    out.writeInt(s.sources.size());
-    for (Map.Entry<Integer, Source> e : s.sources.entrySet()) {
-      out.writeInt(e.getKey());
-      out.writeLong(e.getValue().watermarkUs());
-      out.writeBoolean(e.getValue().idle());
-      out.writeLong(e.getValue().heardWallMs());
-    }
     out.writeInt(s.scopes.size());
     for (String scope : s.scopes) {
       out.writeUTF(scope);
@@ -377,19 +317,10 @@ public final class RunState {
     s.lastProgressWallMs = in.readLong();
     s.lastActivityWallMs = in.readLong();
     s.closedThroughUs = in.readLong();
-    int n = in.readInt();
-    for (int i = 0; i < n; i++) {
-      s.sources.put(in.readInt(), new Source(in.readLong(), in.readBoolean(), in.readLong()));
-    }
     int m = in.readInt();
     for (int i = 0; i < m; i++) {
       s.scopes.add(in.readUTF());
     }
     return s;
-  }
-
-  /** Sources as an ordered view, for tests and logs. */
-  NavigableMap<Integer, Source> sourceView() {
-    return Collections.unmodifiableNavigableMap(sources);
   }
 }

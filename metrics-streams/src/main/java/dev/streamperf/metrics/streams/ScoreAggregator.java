@@ -44,6 +44,6 @@ final class ScoreAggregator extends PartialAggregator<Score> {
           s.getRequestId());
     }
     p.offset(Partial.SCORES, offset());
-    p.clock.saw(us, wallMs());
+    partials.saw(us, wallMs());
   }
 }

@@ -15,6 +15,6 @@ final class TokenEventAggregator extends PartialAggregator<TokenEvent> {
     Partial p = partials.partial(e.getRunId(), e.getModel(), e.getEndpoint(), windowStart(us));
     p.aggregate.addTokenEvent(e);
     p.offset(Partial.TOKEN_EVENTS, offset());
-    p.clock.saw(us, wallMs());
+    partials.saw(us, wallMs());
   }
 }

@@ -43,12 +43,14 @@ public final class TopologyBuilder {
     builder.addStateStore(MetricsStores.aggregates(MetricsStores.RUN_TOTALS));
     builder.addStateStore(MetricsStores.aggregates(MetricsStores.OPEN_WINDOWS));
     builder.addStateStore(MetricsStores.lastWindows());
+    builder.addStateStore(MetricsStores.sources());
 
     KStream<String, Long> tokenTicks =
         builder.stream(
                 topics.tokenEvents(),
                 Consumed.with(Serdes.String(), cluster.valueSerde(TokenEvent.class))
-                    .withName("read-token-events"))
+                    .withName("read-token-events")
+                    .withTimestampExtractor(new EventTimeExtractor()))
             .processValues(
                 () -> new TokenEventAggregator(MetricsStores.PARTIALS, windowUs),
                 Named.as("fold-token-events"),
@@ -57,7 +59,8 @@ public final class TopologyBuilder {
         builder.stream(
                 topics.results(),
                 Consumed.with(Serdes.String(), cluster.valueSerde(RequestResult.class))
-                    .withName("read-results"))
+                    .withName("read-results")
+                    .withTimestampExtractor(new EventTimeExtractor()))
             .processValues(
                 () ->
                     new ResultAggregator(
@@ -73,7 +76,8 @@ public final class TopologyBuilder {
         builder.stream(
                 topics.scores(),
                 Consumed.with(Serdes.String(), cluster.valueSerde(Score.class))
-                    .withName("read-scores"))
+                    .withName("read-scores")
+                    .withTimestampExtractor(new EventTimeExtractor()))
             .processValues(
                 () ->
                     new ScoreAggregator(
@@ -118,14 +122,16 @@ public final class TopologyBuilder {
             .repartition(
                 Repartitioned.<String, PartialMessage>as(PARTIALS_TOPIC)
                     .withKeySerde(Serdes.String())
-                    .withValueSerde(Codecs.messages()))
+                    .withValueSerde(Codecs.messages())
+                    .withStreamPartitioner(new ProgressPartitioner()))
             .process(
                 () -> new RunMerger(config),
                 Named.as("merge-runs"),
                 MetricsStores.RUN_STATES,
                 MetricsStores.RUN_TOTALS,
                 MetricsStores.OPEN_WINDOWS,
-                MetricsStores.LAST_WINDOWS);
+                MetricsStores.LAST_WINDOWS,
+                MetricsStores.SOURCES);
 
     out.filter((k, v) -> v instanceof WindowedMetric, Named.as("select-metrics"))
         .mapValues(v -> (WindowedMetric) v, Named.as("as-metrics"))
