@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       StackCommand.class,
       TopicsCommand.class,
       SimulateCommand.class,
+      WorkerCommand.class,
       BenchCommand.class,
       EvaluatorCommand.class,
       MlperfCommand.class,

@@ -1,6 +1,10 @@
 package dev.streamperf.worker;
 
 import dev.streamperf.schemas.InferenceRequest;
+import dev.streamperf.schemas.Phase;
+import dev.streamperf.schemas.RequestResult;
+import dev.streamperf.schemas.TokenEvent;
+import dev.streamperf.schemas.TokenKind;
 import dev.streamperf.schemas.clock.MicrosClock;
 import dev.streamperf.schemas.cluster.ClusterConfig;
 import dev.streamperf.schemas.serde.AvroSerde;
@@ -61,6 +65,7 @@ public final class RequestWorker implements AutoCloseable {
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong abandoned = new AtomicLong();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private AvroSerde<SpecificRecord> outputSerde;
   private MetricsServer metricsServer;
   private MediaResolver media;
   private TransactionalCommitter committer;
@@ -107,6 +112,8 @@ public final class RequestWorker implements AutoCloseable {
               metrics,
               "streamperf-worker-media");
       media.start();
+      outputSerde = valueSerde();
+      warmUpSerde();
       ResultRecords records =
           new ResultRecords(
               cluster.topics(), id, config.tokenizer(), clock, config.outputTextMaxChars());
@@ -164,6 +171,49 @@ public final class RequestWorker implements AutoCloseable {
     }
   }
 
+  /**
+   * Serializes one result and one token event, so the registry knows (or is asked for) their
+   * schemas now: a registry that is unreachable, or one without the schemas when auto-registration
+   * is off, fails the start with its message instead of the first transaction.
+   */
+  private void warmUpSerde() {
+    AvroSerde<SpecificRecord> serde = outputSerde;
+    RequestResult result =
+        RequestResult.newBuilder()
+            .setRunId("")
+            .setRequestId("")
+            .setSessionId("")
+            .setTurnIndex(0)
+            .setSequence(0)
+            .setAttempt(1)
+            .setWorkerId(config.workerId())
+            .setPhase(Phase.WARMUP)
+            .setModel("")
+            .setEndpoint("")
+            .setSuccess(false)
+            .setCompletedUs(0)
+            .build();
+    TokenEvent event =
+        new TokenEvent(
+            "",
+            "",
+            "",
+            1,
+            config.workerId(),
+            Phase.WARMUP,
+            "",
+            "",
+            0,
+            TokenKind.CONTENT,
+            0L,
+            0L,
+            null,
+            0,
+            null);
+    serde.serializer().serialize(cluster.topics().results(), result);
+    serde.serializer().serialize(cluster.topics().tokenEvents(), event);
+  }
+
   private Producer<String, SpecificRecord> newProducer() {
     Map<String, Object> props = cluster.producerConfig("streamperf-worker-" + config.workerId());
     props.put(
@@ -171,14 +221,14 @@ public final class RequestWorker implements AutoCloseable {
         "streamperf-worker-" + config.groupId() + "-" + config.workerId());
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
     props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-    AvroSerde<SpecificRecord> serde = valueSerde();
-    return new KafkaProducer<>(props, new StringSerializer(), serde.serializer());
+    // a crashed worker's open transaction holds back read-committed consumers until it times out
+    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+    return new KafkaProducer<>(props, new StringSerializer(), outputSerde.serializer());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private AvroSerde<SpecificRecord> valueSerde() {
-    return (AvroSerde) cluster.valueSerde(dev.streamperf.schemas.RequestResult.class);
+    return (AvroSerde) cluster.valueSerde(RequestResult.class);
   }
 
   private KafkaConsumer<String, byte[]> newConsumer() {

@@ -357,7 +357,15 @@ public final class TransactionalCommitter implements AutoCloseable {
         ledger.committed(plan);
       }
     }
-    metrics.committed(System.nanoTime() - start, sent);
+    long took = System.nanoTime() - start;
+    metrics.committed(took, sent);
+    if (took > TimeUnit.SECONDS.toNanos(1)) {
+      log.warn(
+          "a transaction of {} records on {} partitions took {} ms",
+          sent,
+          plans.size(),
+          TimeUnit.NANOSECONDS.toMillis(took));
+    }
     return true;
   }
 
