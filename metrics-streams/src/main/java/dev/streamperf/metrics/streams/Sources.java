@@ -5,9 +5,10 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * Every input partition's progress as one per-run task has heard it, and the watermark the windows
- * close on: the smallest watermark of the partitions still active; when all are idle (or silent for
- * {@code staleAfterMs}, e.g. their instance died), the later of their watermarks and the wall clock
- * minus the idle timeout, so the last windows of a finished load close too.
+ * close on: the smallest watermark of the partitions still active; when all are idle, the later of
+ * their watermarks and the wall clock minus the idle timeout, so the last windows of a finished
+ * load close too. A partition silent for longer than {@code staleAfterMs} holds every window until
+ * it reports again.
  */
 final class Sources {
 
@@ -28,19 +29,29 @@ final class Sources {
 
   private Sources() {}
 
-  static boolean active(Progress p, long wallMs, long staleAfterMs) {
-    return !p.idle() && wallMs - p.heardWallMs() < staleAfterMs;
+  private static boolean current(Progress p, long wallMs, long staleAfterMs) {
+    return wallMs - p.heardWallMs() < staleAfterMs;
   }
 
-  /** The watermark, epoch µs; {@code Long.MIN_VALUE} before any partition reported. */
+  /**
+   * The watermark, epoch µs; {@code Long.MIN_VALUE} (every window held) before any partition
+   * reported, or while one has not reported for {@code staleAfterMs}: after a restart or while its
+   * task moves to another instance it may still hold records of any age.
+   */
   static long watermark(
       Collection<Progress> sources, long wallMs, long idleTimeoutMs, long staleAfterMs) {
+    if (sources.isEmpty()) {
+      return Long.MIN_VALUE;
+    }
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     boolean anyActive = false;
     for (Progress p : sources) {
+      if (!current(p, wallMs, staleAfterMs)) {
+        return Long.MIN_VALUE;
+      }
       max = Math.max(max, p.watermarkUs());
-      if (active(p, wallMs, staleAfterMs)) {
+      if (!p.idle()) {
         anyActive = true;
         min = Math.min(min, p.watermarkUs());
       }
@@ -48,16 +59,13 @@ final class Sources {
     if (anyActive) {
       return min;
     }
-    if (sources.isEmpty()) {
-      return Long.MIN_VALUE;
-    }
     return Math.max(max, (wallMs - idleTimeoutMs) * 1_000L);
   }
 
-  /** Whether no input partition holds unflushed records. */
+  /** Whether every input partition reported lately that it holds nothing unflushed. */
   static boolean allIdle(Collection<Progress> sources, long wallMs, long staleAfterMs) {
     for (Progress p : sources) {
-      if (active(p, wallMs, staleAfterMs)) {
+      if (!p.idle() || !current(p, wallMs, staleAfterMs)) {
         return false;
       }
     }

@@ -31,10 +31,12 @@ class RunStateTest {
   }
 
   @Test
-  void aSilentPartitionStopsHoldingWindowsOpen() {
+  void aPartitionNotHeardFromLatelyHoldsEveryWindowUntilItReportsAgain() {
+    // e.g. restored from the changelog after a restart, before its task reports
     List<Sources.Progress> s =
-        List.of(active(5_000_000), new Sources.Progress(3_000_000, false, WALL - STALE));
-    assertThat(Sources.watermark(s, WALL, IDLE, STALE)).isEqualTo(5_000_000);
+        List.of(active(5_000_000), new Sources.Progress(9_000_000, true, WALL - STALE));
+    assertThat(Sources.watermark(s, WALL, IDLE, STALE)).isEqualTo(Long.MIN_VALUE);
+    assertThat(Sources.allIdle(s, WALL, STALE)).isFalse();
   }
 
   @Test
