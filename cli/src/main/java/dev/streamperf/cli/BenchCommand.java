@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
           + " its target.",
       ""
     },
-    subcommands = {SimulatorBenchCommand.class})
+    subcommands = {SimulatorBenchCommand.class, ProducerBenchCommand.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       TopicsCommand.class,
       SimulateCommand.class,
       WorkerCommand.class,
+      ProducerCommand.class,
       BenchCommand.class,
       EvaluatorCommand.class,
       MlperfCommand.class,

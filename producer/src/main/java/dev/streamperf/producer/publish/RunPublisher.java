@@ -46,7 +46,10 @@ public final class RunPublisher implements AutoCloseable {
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(runId));
     config.put(ProducerConfig.LINGER_MS_CONFIG, lowLatency ? 0 : 5);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // Uncompressed by default: on a 2-core loopback lz4 cost more CPU than it saved (measured
+    // 34,650 vs 46,678 requests/s, zstd 13,475). Across a network, -X compression.type=lz4 (the
+    // pass-through properties below win).
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MEDIA_MAX_MESSAGE_BYTES);
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * TopicCatalog.MEDIA_MAX_MESSAGE_BYTES);
     // After a commit the coordinator may still be writing markers and answer the next
