@@ -79,7 +79,7 @@ class ProducerCommandTest {
             "7",
             "--streaming",
             "--results-isolation",
-            "read_committed");
+            "read_uncommitted");
     assertThat(config.models()).containsExactly("Qwen/Qwen2.5-VL-3B-Instruct");
     assertThat(config.tokenizer()).isEqualTo("Qwen/Qwen2.5-VL-3B-Instruct");
     LoadSpec.OpenLoop load = (LoadSpec.OpenLoop) config.load();
@@ -102,7 +102,7 @@ class ProducerCommandTest {
     assertThat(config.warmup().requestCount()).isEqualTo(20);
     assertThat(config.randomSeed()).isEqualTo(7);
     assertThat(config.streaming()).isTrue();
-    assertThat(config.resultsIsolation()).isEqualTo(IsolationLevel.READ_COMMITTED);
+    assertThat(config.resultsIsolation()).isEqualTo(IsolationLevel.READ_UNCOMMITTED);
   }
 
   @Test
@@ -113,6 +113,7 @@ class ProducerCommandTest {
     assertThat(config.images().enabled()).isFalse();
     assertThat(config.audio().enabled()).isFalse();
     assertThat(config.prompts().inputTokensMean()).isEqualTo(550);
+    assertThat(config.resultsIsolation()).isEqualTo(IsolationLevel.READ_COMMITTED);
   }
 
   @Test

@@ -365,7 +365,7 @@ public final class ProducerConfig {
     private Duration lead = DEFAULT_LEAD;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
-    private IsolationLevel resultsIsolation = IsolationLevel.READ_UNCOMMITTED;
+    private IsolationLevel resultsIsolation = IsolationLevel.READ_COMMITTED;
     private MicrosClock clock = MicrosClock.system();
     private Tokenizers.HubOptions tokenizerHub = Tokenizers.HubOptions.defaults();
 
@@ -499,8 +499,12 @@ public final class ProducerConfig {
     }
 
     /**
-     * How results are read for credits; read_uncommitted (default) sees them before the worker
-     * commits.
+     * How results are read for credits. read_committed (default) sees a result once the worker's
+     * transaction commits, never one of an attempt that aborts; read_uncommitted sees it as soon as
+     * it is written. Measured with {@code streamperf bench producer} on 2 cores against a responder
+     * that commits eagerly, as the worker does: read_committed had the lower credit gap every time
+     * (concurrency 1: p50 3.08 vs 4.58 ms, p99 9.66 vs 15.73 ms; concurrency 4: p50 5.35 vs 7.25
+     * ms), the two transactions no longer competing for the coordinator and cores.
      */
     public Builder resultsIsolation(IsolationLevel isolation) {
       this.resultsIsolation = Objects.requireNonNull(isolation, "--results-isolation");

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * its final result: the result of its last turn, or the first failed result (a worker does not
  * continue a conversation past a failed turn). Results are deduplicated by session: a second final
  * result for a session (a retried attempt, or with read_uncommitted an attempt whose transaction
- * later aborted) is counted as a duplicate and releases nothing.
+ * later aborted) is counted as a duplicate and releases nothing. With read_uncommitted an attempt
+ * that later aborts releases its session's credit early (its retry then runs beside the
+ * replacement); read_committed, the default, never sees it.
  *
  * <p>The publisher registers each session before sending it, so no result can arrive for a session
  * the reader does not know yet.
