@@ -335,6 +335,101 @@ class RunProducerIT {
     }
   }
 
+  /** Holds each request of a run for a while, then answers it: counts how many it holds at once. */
+  static final class HoldingResponder implements AutoCloseable {
+    final AtomicInteger held = new AtomicInteger();
+    final AtomicInteger maxHeld = new AtomicInteger();
+    final AtomicInteger answered = new AtomicInteger();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final KafkaProducer<String, SpecificRecord> results = resultsProducer();
+    private final Thread thread;
+
+    HoldingResponder(String runId, long holdMs) {
+      KafkaConsumer<String, InferenceRequest> consumer = requestConsumer("holding-" + runId);
+      thread =
+          new Thread(
+              () -> {
+                try (consumer) {
+                  while (running.get()) {
+                    for (ConsumerRecord<String, InferenceRequest> record :
+                        consumer.poll(Duration.ofMillis(50))) {
+                      InferenceRequest r = record.value();
+                      if (!runId.equals(r.getRunId())) {
+                        continue;
+                      }
+                      maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+                      timer.schedule(
+                          () -> {
+                            held.decrementAndGet();
+                            answered.incrementAndGet();
+                            long now =
+                                dev.streamperf.schemas.clock.MicrosClock.system().nowMicros();
+                            results.send(
+                                new ProducerRecord<>(
+                                    cluster.topics().results(),
+                                    r.getSessionId(),
+                                    result(r, 1, now)));
+                            results.flush();
+                          },
+                          holdMs,
+                          TimeUnit.MILLISECONDS);
+                    }
+                  }
+                }
+              });
+      thread.start();
+    }
+
+    void awaitAnswered(int n) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (answered.get() < n && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      thread.join();
+      timer.shutdown();
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+      results.close();
+    }
+  }
+
+  @Test
+  void aConcurrencyCapHoldsOpenLoopArrivalsBackWithoutMovingTheirIntendedTimes() throws Exception {
+    String runId = "capped-open-loop-it";
+    ProducerProgress done;
+    HoldingResponder responder = new HoldingResponder(runId, 40);
+    try (responder) {
+      ProducerConfig config =
+          base(runId)
+              .load(new LoadSpec.OpenLoop(200, ArrivalPattern.CONSTANT, null, 2, null, null))
+              .stop(new StopSpec(40L, null, null))
+              .build();
+      try (RunHandle run = new RunProducer(config).start()) {
+        done = run.await(Duration.ofSeconds(60));
+      }
+      responder.awaitAnswered(40);
+    }
+    assertThat(done.producedSessions()).isEqualTo(40);
+    assertThat(responder.maxHeld.get()).as("never more than the cap outstanding").isEqualTo(2);
+    // 200/s offered against 2 slots of 40 ms each (50/s): most arrivals wait for a credit
+    assertThat(done.lateSessions()).isGreaterThan(20);
+    List<InferenceRequest> requests = requests(runId);
+    long anchor = requests.get(0).getIntendedSendUs();
+    for (InferenceRequest r : requests) {
+      assertThat(r.getIntendedSendUs())
+          .as("keeps its schedule time")
+          .isEqualTo(anchor + r.getSequence() * 5_000);
+    }
+    assertThat(requests)
+        .filteredOn(r -> r.getPublishedUs() > r.getIntendedSendUs())
+        .hasSizeGreaterThan(20);
+  }
+
   static RequestResult result(InferenceRequest r, int attempt, long completedUs) {
     return RequestResult.newBuilder()
         .setRunId(r.getRunId())
