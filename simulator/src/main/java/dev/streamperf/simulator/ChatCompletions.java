@@ -40,6 +40,7 @@ final class ChatCompletions {
   private final SimulatorMetrics metrics;
   private final GroundTruth groundTruth;
   private final GroundTruthLog truthLog;
+  private final Waker waker;
   private final MediaFetcher fetcher;
   private final Vocabulary vocabulary;
   private final Map<ScriptedAnswers.Rule, TextPieces> answers = new IdentityHashMap<>();
@@ -51,8 +52,10 @@ final class ChatCompletions {
       BatchScheduler scheduler,
       SimulatorMetrics metrics,
       GroundTruth groundTruth,
-      GroundTruthLog truthLog) {
+      GroundTruthLog truthLog,
+      Waker waker) {
     this.config = config;
+    this.waker = waker;
     this.scheduler = scheduler;
     this.metrics = metrics;
     this.groundTruth = groundTruth;
@@ -78,7 +81,7 @@ final class ChatCompletions {
 
   /** The pacer of an event loop (one per loop, used only on it). */
   Pacer pacer(EventLoop loop) {
-    return pacers.computeIfAbsent(loop, Pacer::new);
+    return pacers.computeIfAbsent(loop, l -> new Pacer(l, waker));
   }
 
   boolean recordsTruth() {

@@ -36,8 +36,15 @@ final class Pacer {
   private int pending;
   private TextPieces.Piece[] pieces = new TextPieces.Piece[16];
 
-  Pacer(EventLoop loop) {
+  /** Made on its event loop, so the waker can tie it to that loop's select strategy. */
+  Pacer(EventLoop loop, Waker waker) {
     this.loop = loop;
+    waker.bind(this);
+  }
+
+  /** When the earliest scheduled event is due; {@link Long#MAX_VALUE} when none is. */
+  long nextDue() {
+    return size == 0 ? Long.MAX_VALUE : heap[0].due;
   }
 
   EventLoop loop() {

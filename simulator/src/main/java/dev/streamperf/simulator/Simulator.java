@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class Simulator implements AutoCloseable {
   private final SimulatorConfig config;
   private final EventLoopGroup group;
   private final ThreadTracker threads;
+  private final Waker waker;
   private final Channel server;
   private final int port;
   private final BatchScheduler scheduler;
@@ -49,6 +51,7 @@ public final class Simulator implements AutoCloseable {
       SimulatorConfig config,
       EventLoopGroup group,
       ThreadTracker threads,
+      Waker waker,
       Channel server,
       BatchScheduler scheduler,
       SimulatorMetrics metrics,
@@ -57,6 +60,7 @@ public final class Simulator implements AutoCloseable {
     this.config = config;
     this.group = group;
     this.threads = threads;
+    this.waker = waker;
     this.server = server;
     this.port = ((InetSocketAddress) server.localAddress()).getPort();
     this.scheduler = scheduler;
@@ -78,7 +82,9 @@ public final class Simulator implements AutoCloseable {
         new SimulatorMetrics(
             config.models().get(0), scheduler, () -> truthLog == null ? 0 : truthLog.dropped());
     GroundTruth groundTruth = new GroundTruth(config.groundTruthRetention());
-    ChatCompletions chat = new ChatCompletions(config, scheduler, metrics, groundTruth, truthLog);
+    Waker waker = new Waker("streamperf-simulator-waker");
+    ChatCompletions chat =
+        new ChatCompletions(config, scheduler, metrics, groundTruth, truthLog, waker);
     ThreadTracker threads = new ThreadTracker();
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
@@ -86,7 +92,7 @@ public final class Simulator implements AutoCloseable {
                 ? config.ioThreads()
                 : Runtime.getRuntime().availableProcessors(),
             threads,
-            NioIoHandler.newFactory());
+            NioIoHandler.newFactory(SelectorProvider.provider(), waker));
     try {
       Channel server =
           new ServerBootstrap()
@@ -103,13 +109,13 @@ public final class Simulator implements AutoCloseable {
               .sync()
               .channel();
       return new Simulator(
-          config, group, threads, server, scheduler, metrics, groundTruth, truthLog);
+          config, group, threads, waker, server, scheduler, metrics, groundTruth, truthLog);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      shutdown(group, threads, truthLog);
+      shutdown(group, threads, waker, truthLog);
       throw new IllegalStateException("interrupted while binding the simulator", e);
     } catch (Exception e) { // BindException and friends, thrown unchecked by sync()
-      shutdown(group, threads, truthLog);
+      shutdown(group, threads, waker, truthLog);
       throw new IllegalStateException(
           "simulator: cannot listen on " + config.host() + ":" + config.port() + ": " + e, e);
     }
@@ -170,17 +176,18 @@ public final class Simulator implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
-    shutdown(group, threads, truthLog);
+    shutdown(group, threads, waker, truthLog);
   }
 
   private static void shutdown(
-      EventLoopGroup group, ThreadTracker threads, GroundTruthLog truthLog) {
+      EventLoopGroup group, ThreadTracker threads, Waker waker, GroundTruthLog truthLog) {
     try {
       group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
       threads.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      waker.close();
       if (truthLog != null) {
         truthLog.close();
       }

@@ -142,9 +142,9 @@ class FaultsTest {
               sim.port(),
               RawHttp.post(
                   "/v1/chat/completions", SseClient.chat("x", STREAM), "X-Request-Id", "cut-1"),
-              "0\r\n\r\n");
+              "\r\n0\r\n\r\n");
       assertThat(x.failure()).isNull();
-      assertThat(x.received()).endsWith("0\r\n\r\n").doesNotContain("[DONE]");
+      assertThat(x.received()).endsWith("\r\n0\r\n\r\n").doesNotContain("[DONE]");
       assertThat(x.received()).doesNotContain("finish_reason\":\"");
       RequestTruth truth = sim.groundTruth().await("cut-1", Duration.ofSeconds(5)).orElseThrow();
       assertThat(truth.outcome()).isEqualTo(Outcome.CUT);
@@ -168,7 +168,7 @@ class FaultsTest {
           RawHttp.exchange(
               sim.port(),
               RawHttp.post("/v1/chat/completions", SseClient.chat("x", STREAM)),
-              "0\r\n\r\n");
+              "\r\n0\r\n\r\n");
       assertThat(x.failure()).isNull();
       assertThat(x.headersNanos() - x.sentNanos())
           .isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());

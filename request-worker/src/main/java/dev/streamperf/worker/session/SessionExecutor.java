@@ -150,6 +150,11 @@ public final class SessionExecutor implements AutoCloseable {
     return maxLoopLagNanos.get();
   }
 
+  /** Starts a new maximum of the event-loop lag (e.g. after a warmup). */
+  public void resetMaxLoopLag() {
+    maxLoopLagNanos.set(0);
+  }
+
   /** Open connections over all loops (a snapshot taken on each loop). */
   public int openConnections() {
     int n = 0;

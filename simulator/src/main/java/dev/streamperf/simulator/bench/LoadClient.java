@@ -75,14 +75,15 @@ public final class LoadClient {
   }
 
   /**
-   * {@code LoadClient HOST PORT STREAMS MAX_TOKENS MODEL WARMUP_S MEASURE_S THREADS}.
+   * {@code LoadClient HOST PORT STREAMS MAX_TOKENS MODEL RAMP_S WARMUP_S MEASURE_S THREADS}: the
+   * first requests are spread over RAMP_S seconds, the window starts WARMUP_S after connecting.
    *
    * @throws IllegalArgumentException on a wrong argument count or number
    */
   public static void main(String[] args) throws Exception {
-    if (args.length != 8) {
+    if (args.length != 9) {
       throw new IllegalArgumentException(
-          "usage: LoadClient HOST PORT STREAMS MAX_TOKENS MODEL WARMUP_S MEASURE_S THREADS");
+          "usage: LoadClient HOST PORT STREAMS MAX_TOKENS MODEL RAMP_S WARMUP_S MEASURE_S THREADS");
     }
     LoadClient client =
         new LoadClient(
@@ -94,11 +95,13 @@ public final class LoadClient {
     client.run(
         Double.parseDouble(args[5]),
         Double.parseDouble(args[6]),
-        Integer.parseInt(args[7]),
+        Double.parseDouble(args[7]),
+        Integer.parseInt(args[8]),
         System.out);
   }
 
-  void run(double warmupSeconds, double measureSeconds, int threads, PrintStream out)
+  void run(
+      double rampSeconds, double warmupSeconds, double measureSeconds, int threads, PrintStream out)
       throws InterruptedException {
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
@@ -130,11 +133,19 @@ public final class LoadClient {
           f.awaitUninterruptibly();
           if (f.isSuccess()) {
             channels.add(f.channel());
-            f.channel().eventLoop().execute(() -> send(f.channel()));
           } else {
             errors.increment();
           }
         }
+      }
+      // Stagger the first requests over one response time: streams that all started together
+      // would have every chunk due at the same instants, a burst no server writes in 1 ms.
+      long rampNanos = (long) (rampSeconds * 1e9);
+      for (int i = 0; i < channels.size(); i++) {
+        Channel channel = channels.get(i);
+        channel
+            .eventLoop()
+            .schedule(() -> send(channel), rampNanos * i / channels.size(), TimeUnit.NANOSECONDS);
       }
       out.println("connected " + channels.size());
       out.flush();

@@ -22,8 +22,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Runs the simulator in this process against a closed-loop load of N streams from a {@link
- * LoadClient} in a child JVM, and measures what the simulator sustained: tokens per second received
- * by the client, streams in flight, how late chunks left the simulator relative to their intended
+ * LoadClient} in a child JVM (first requests staggered over one response time, as independent users
+ * would arrive), and measures what the simulator sustained: tokens per second received by the
+ * client, streams in flight, how late chunks left the simulator relative to their intended
  * instants, and the CPU both sides used.
  */
 public final class SimulatorBenchmark {
@@ -50,6 +51,11 @@ public final class SimulatorBenchmark {
       if (measure.isZero() || measure.isNegative()) {
         throw new IllegalArgumentException("measure: " + measure + " (expected: > 0)");
       }
+    }
+
+    /** How long one response takes by the timing model. */
+    public double responseSeconds() {
+      return (ttft.toNanos() + (outputTokens - 1) * itl.toNanos()) / 1e9;
     }
 
     /** Tokens per second the schedule asks for once every stream is decoding. */
@@ -122,6 +128,7 @@ public final class SimulatorBenchmark {
                   Integer.toString(s.streams()),
                   Integer.toString(s.outputTokens()),
                   config.models().get(0),
+                  Double.toString(Math.min(s.responseSeconds(), s.warmup().toMillis() / 1000.0)),
                   Double.toString(s.warmup().toMillis() / 1000.0),
                   Double.toString(s.measure().toMillis() / 1000.0),
                   Integer.toString(s.clientThreads())));
