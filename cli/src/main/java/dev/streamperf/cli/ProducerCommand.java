@@ -43,6 +43,8 @@ final class ProducerCommand implements Callable<Integer> {
 
   @Mixin ProducerOptions producerOptions;
 
+  @Mixin TokenizerOptions tokenizerOptions;
+
   @Option(
       names = {"-u", "--url"},
       paramLabel = "URL",
@@ -64,7 +66,8 @@ final class ProducerCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--progress-interval: " + progressInterval + " (expected: > 0)");
     }
-    ProducerConfig config = producerOptions.config(clusterOptions.cluster(), urls);
+    ProducerConfig config =
+        producerOptions.config(clusterOptions.cluster(), urls, tokenizerOptions);
     RunHandle run = new RunProducer(config).start();
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =

@@ -60,14 +60,6 @@ public final class ProducerOptions {
   String runId;
 
   @Option(
-      names = "--tokenizer",
-      paramLabel = "SPEC",
-      description =
-          "builtin (o200k_base), a tokenizer.json path, or a Hugging Face model id (default: the"
-              + " model when it is ORG/NAME, else builtin).")
-  String tokenizer;
-
-  @Option(
       names = "--random-seed",
       paramLabel = "N",
       description =
@@ -395,7 +387,8 @@ public final class ProducerOptions {
   IsolationLevel resultsIsolation;
 
   /** The producer's configuration on a cluster; checks every value. */
-  public ProducerConfig config(ClusterConfig cluster, List<String> endpoints) {
+  public ProducerConfig config(
+      ClusterConfig cluster, List<String> endpoints, TokenizerOptions tokenizer) {
     LoadSpec load;
     if (requestRate != null) {
       load =
@@ -427,7 +420,7 @@ public final class ProducerOptions {
         .models(models)
         .modelSelection(modelSelection)
         .streaming(streaming)
-        .tokenizer(tokenizer)
+        .tokenizer(tokenizer.spec())
         .randomSeed(randomSeed)
         .prompts(
             new PromptSpec(

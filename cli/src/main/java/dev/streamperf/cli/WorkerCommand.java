@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     name = "worker",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    header = "Execute requests from Kafka against an endpoint and commit their results.",
+    header = "Call the endpoint for requests from Kafka; commit their results.",
     description = {
       "Joins the workers' consumer group on the requests topic, sends each session's turns to"
           + " the endpoint(s) at their intended times over pooled keep-alive connections, records"
@@ -36,6 +36,8 @@ final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin WorkerOptions options;
+
+  @Mixin TokenizerOptions tokenizerOptions;
 
   @Mixin ClusterOptions cluster;
 
@@ -53,7 +55,7 @@ final class WorkerCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--drain-timeout-seconds: " + drainTimeoutSeconds + " (expected: >= 0)");
     }
-    WorkerConfig config = options.config();
+    WorkerConfig config = options.config(tokenizerOptions);
     ClusterConfig clusterConfig = cluster.cluster();
     RequestWorker worker = RequestWorker.create(clusterConfig, config);
     worker.start();

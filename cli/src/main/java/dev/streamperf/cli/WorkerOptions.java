@@ -1,6 +1,5 @@
 package dev.streamperf.cli;
 
-import dev.streamperf.schemas.tokenizer.Tokenizers;
 import dev.streamperf.worker.Endpoint;
 import dev.streamperf.worker.WorkerConfig;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Option;
  * The request worker's options, a mixin of {@code streamperf worker} and {@code streamperf
  * profile}: AIPerf's names where AIPerf has the option ({@code --url}, {@code --api-key}, {@code
  * --header}, {@code --request-timeout-seconds}, {@code --custom-endpoint}, {@code
- * --use-legacy-max-tokens}, {@code --tokenizer}).
+ * --use-legacy-max-tokens}); {@code --tokenizer} is in {@link TokenizerOptions}.
  */
 public final class WorkerOptions {
 
@@ -90,15 +89,6 @@ public final class WorkerOptions {
           "Ask streams for usage (stream_options.include_usage), the preferred source of ISL and"
               + " OSL (default: ${DEFAULT-VALUE}).")
   boolean includeUsage;
-
-  @Option(
-      names = "--tokenizer",
-      paramLabel = "SPEC",
-      defaultValue = Tokenizers.BUILTIN,
-      description =
-          "Counts ISL and OSL when the server reports no usage: builtin (o200k_base), a"
-              + " tokenizer.json, or a Hugging Face model id (default: ${DEFAULT-VALUE}).")
-  String tokenizer;
 
   @Option(
       names = "--worker-id",
@@ -179,7 +169,7 @@ public final class WorkerOptions {
    *
    * @throws IllegalArgumentException naming the option and the value when one is invalid
    */
-  public WorkerConfig config() {
+  public WorkerConfig config(TokenizerOptions tokenizer) {
     WorkerConfig.Builder b =
         WorkerConfig.builder()
             .endpointPath(endpointPath)
@@ -189,7 +179,7 @@ public final class WorkerOptions {
             .maxInFlight(maxInFlight)
             .useLegacyMaxTokens(useLegacyMaxTokens)
             .includeUsage(includeUsage)
-            .tokenizer(tokenizer)
+            .tokenizer(tokenizer.specOrBuiltin())
             .groupId(groupId)
             .outputTextMaxChars(outputTextMaxChars)
             .keepTokenText(keepTokenText)

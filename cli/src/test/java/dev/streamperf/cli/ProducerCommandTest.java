@@ -20,11 +20,13 @@ class ProducerCommandTest {
 
   static ProducerConfig parse(String... args) {
     ProducerOptions options = new ProducerOptions();
+    TokenizerOptions tokenizer = new TokenizerOptions();
     CommandLine cli = new CommandLine(options);
+    cli.addMixin("tokenizer", tokenizer);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.parseArgs(args);
     return options.config(
-        ClusterConfig.of("127.0.0.1:9092", "mock://producer-cli-test"), List.of());
+        ClusterConfig.of("127.0.0.1:9092", "mock://producer-cli-test"), List.of(), tokenizer);
   }
 
   @Test
