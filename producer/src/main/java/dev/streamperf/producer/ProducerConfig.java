@@ -64,6 +64,7 @@ public final class ProducerConfig {
   private final ExtraInputs extraInputs;
   private final LoadSpec load;
   private final StopSpec stop;
+  private final boolean soak;
   private final WarmupSpec warmup;
   private final List<String> endpoints;
   private final Duration lead;
@@ -95,7 +96,13 @@ public final class ProducerConfig {
     this.resultsIsolation = b.resultsIsolation;
     this.clock = b.clock;
     this.tokenizerHub = b.tokenizerHub;
-    this.stop = b.stop.bounded() ? b.stop : new StopSpec(defaultRequestCount(b.load), null, null);
+    if (b.soak && b.stop.bounded()) {
+      throw new IllegalArgumentException(
+          "--soak: expected without --request-count, --num-sessions or --benchmark-duration");
+    }
+    this.soak = b.soak;
+    this.stop =
+        b.stop.bounded() || b.soak ? b.stop : new StopSpec(defaultRequestCount(b.load), null, null);
   }
 
   /** AIPerf's default for synthetic data: {@code max(10, 2 × concurrency)} requests. */
@@ -129,6 +136,7 @@ public final class ProducerConfig {
     b.extraInputs = extraInputs;
     b.load = load;
     b.stop = stop;
+    b.soak = soak;
     b.warmup = warmup;
     b.endpoints = endpoints;
     b.lead = lead;
@@ -205,6 +213,11 @@ public final class ProducerConfig {
   /** The stop condition; AIPerf's default request count when none was given. */
   public StopSpec stop() {
     return stop;
+  }
+
+  /** Whether the run has no stop condition and publishes until stopped (soak testing). */
+  public boolean soak() {
+    return soak;
   }
 
   public WarmupSpec warmup() {
@@ -293,6 +306,9 @@ public final class ProducerConfig {
       stopNode.put("session_count", stop.sessionCount());
     }
     putDuration(stopNode, "benchmark_duration", stop.duration());
+    if (soak) {
+      stopNode.put("soak", true);
+    }
     ObjectNode warmupNode = root.putObject("warmup");
     if (warmup.requestCount() != null) {
       warmupNode.put("request_count", warmup.requestCount());
@@ -360,6 +376,7 @@ public final class ProducerConfig {
     private ExtraInputs extraInputs = ExtraInputs.none();
     private LoadSpec load = new LoadSpec.ClosedLoop(1, null);
     private StopSpec stop = new StopSpec(null, null, null);
+    private boolean soak;
     private WarmupSpec warmup = WarmupSpec.none();
     private List<String> endpoints = List.of();
     private Duration lead = DEFAULT_LEAD;
@@ -458,6 +475,15 @@ public final class ProducerConfig {
 
     public Builder stop(StopSpec stop) {
       this.stop = Objects.requireNonNull(stop, "stop");
+      return this;
+    }
+
+    /**
+     * No stop condition: publish until stopped. Without it, a run given no count or duration gets
+     * AIPerf's default request count.
+     */
+    public Builder soak(boolean soak) {
+      this.soak = soak;
       return this;
     }
 

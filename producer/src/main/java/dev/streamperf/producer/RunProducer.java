@@ -591,12 +591,12 @@ public final class RunProducer {
             : config.warmup().duration() != null ? ", warmup " + config.warmup().duration() : "";
     return String.format(
         Locale.ROOT,
-        "run %s (seed %d): %s; %s; stop after %s%s",
+        "run %s (seed %d): %s; %s; %s%s",
         runId,
         seed,
         source.describe(),
         load,
-        String.join(" or ", stops),
+        stops.isEmpty() ? "until stopped (soak)" : "stop after " + String.join(" or ", stops),
         warmup);
   }
 

@@ -109,4 +109,28 @@ class ProducerConfigTest {
                 .shape())
         .isEqualTo(1.0);
   }
+
+  @Test
+  void noStopConditionIsAiperfsDefaultCountUnlessSoaking() {
+    ProducerConfig plain =
+        ProducerConfig.builder(CLUSTER)
+            .models(List.of("m"))
+            .load(new LoadSpec.ClosedLoop(8, null))
+            .build();
+    assertThat(plain.stop().requestCount()).isEqualTo(16L);
+    assertThat(plain.soak()).isFalse();
+
+    ProducerConfig soak = ProducerConfig.builder(CLUSTER).models(List.of("m")).soak(true).build();
+    assertThat(soak.stop().bounded()).isFalse();
+    assertThat(soak.soak()).isTrue();
+
+    assertThatThrownBy(
+            () ->
+                ProducerConfig.builder(CLUSTER)
+                    .models(List.of("m"))
+                    .soak(true)
+                    .stop(new StopSpec(5L, null, null))
+                    .build())
+        .hasMessageContaining("--soak: expected without --request-count");
+  }
 }
