@@ -24,8 +24,6 @@ import {
 // them are reported as to-do until the subcommand exists; from then on they are checked like the
 // others, and the name should be removed here.
 const pending = new Map([
-  ["worker", "issue 4 (request worker)"],
-  ["producer", "issue 5 (producer)"],
   ["metrics", "issue 7 (metrics-streams)"],
 ]);
 

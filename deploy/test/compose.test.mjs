@@ -150,7 +150,7 @@ test("ports agree: .env, the commands, and Prometheus' scrape targets", () => {
 
 test("compose waits longer than the worker's drain before it kills a worker", () => {
   const worker = composeConfig().config.services["request-worker"];
-  const drain = isoSeconds(flag(argv(worker), "--drain-timeout"));
+  const drain = Number(flag(argv(worker), "--drain-timeout-seconds"));
   const grace = composeSeconds(worker.stop_grace_period);
   assert.ok(drain + 10 <= grace, `drain ${drain} s must end 10 s before SIGKILL at ${grace} s`);
 });

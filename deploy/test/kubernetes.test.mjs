@@ -110,7 +110,7 @@ for (const [name, objects] of rendered) {
     const [invocation] = streamperfInvocations([...objects]).filter(
       (i) => i.workload === worker,
     );
-    const drain = isoSeconds(flag(invocation.args, "--drain-timeout"));
+    const drain = Number(flag(invocation.args, "--drain-timeout-seconds"));
     const grace = worker.spec.template.spec.terminationGracePeriodSeconds;
     assert.ok(drain + 10 <= grace, `drain ${drain} s must end 10 s before SIGKILL at ${grace} s`);
     assert.equal(worker.spec.replicas, undefined, "the autoscaler, not the manifest, sets replicas");

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     },
     commandListHeading = "%nCommands:%n",
     subcommands = {
+      ProfileCommand.class,
       StackCommand.class,
       TopicsCommand.class,
       SimulateCommand.class,
