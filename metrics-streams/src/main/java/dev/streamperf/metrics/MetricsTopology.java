@@ -48,6 +48,7 @@ public final class MetricsTopology {
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    props.put(MetricsConfig.STARTUP_GRACE_MS_CONFIG, config.startupGrace().toMillis());
     if (config.stateDir() != null) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     }

@@ -1,5 +1,6 @@
 package dev.streamperf.metrics.streams;
 
+import dev.streamperf.metrics.MetricsConfig;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -22,18 +23,12 @@ final class PartialsFlusher implements Processor<String, Long, String, PartialMe
   /** How often a task reports its progress between commits. */
   static final Duration HEARTBEAT = Duration.ofMillis(500);
 
-  /**
-   * A task that has not processed a record yet is not idle for this long after it started: its
-   * partitions may hold a backlog it has not been handed yet.
-   */
-  static final Duration STARTUP_GRACE = Duration.ofSeconds(30);
-
   /** The key of progress records; the partitioner sends them to every partition. */
   static final String PROGRESS_KEY = "\u0000progress";
 
   private final String storeName;
   private final long idleTimeoutMs;
-  private final long startupGraceMs;
+  private long startupGraceMs;
   private ProcessorContext<String, PartialMessage> context;
   private PartialsStore partials;
   private int source;
@@ -42,7 +37,6 @@ final class PartialsFlusher implements Processor<String, Long, String, PartialMe
   PartialsFlusher(String storeName, Duration idleTimeout) {
     this.storeName = storeName;
     this.idleTimeoutMs = idleTimeout.toMillis();
-    this.startupGraceMs = Math.max(STARTUP_GRACE.toMillis(), 10 * idleTimeoutMs);
   }
 
   @Override
@@ -51,6 +45,13 @@ final class PartialsFlusher implements Processor<String, Long, String, PartialMe
     this.partials = processorContext.getStateStore(storeName);
     this.source = processorContext.taskId().partition();
     this.startedWallMs = processorContext.currentSystemTimeMs();
+    // A task that has not processed a record yet is not idle for this long after it started: its
+    // partitions may hold a backlog it has not been handed yet (MetricsConfig.startupGrace).
+    Object grace = processorContext.appConfigs().get(MetricsConfig.STARTUP_GRACE_MS_CONFIG);
+    this.startupGraceMs =
+        grace == null
+            ? MetricsConfig.DEFAULT_STARTUP_GRACE.toMillis()
+            : Long.parseLong(grace.toString());
     processorContext.schedule(HEARTBEAT, PunctuationType.WALL_CLOCK_TIME, this::heartbeat);
   }
 
