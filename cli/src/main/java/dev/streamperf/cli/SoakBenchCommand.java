@@ -1,0 +1,287 @@
+package dev.streamperf.cli;
+
+import dev.streamperf.metrics.MetricsConfig;
+import dev.streamperf.metrics.summary.Counts;
+import dev.streamperf.metrics.summary.RunSummary;
+import dev.streamperf.producer.ProducerConfig;
+import dev.streamperf.producer.RunHandle;
+import dev.streamperf.producer.RunProducer;
+import dev.streamperf.producer.spec.ArrivalPattern;
+import dev.streamperf.producer.spec.LoadSpec;
+import dev.streamperf.schemas.cluster.ClusterConfig;
+import dev.streamperf.schemas.topics.TopicCatalog;
+import dev.streamperf.simulator.Simulator;
+import dev.streamperf.simulator.SimulatorConfig;
+import dev.streamperf.worker.WorkerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamperf bench soak}: the whole pipeline in this process (embedded broker, simulator,
+ * worker, metrics, producer at a steady open-loop rate) for a long time, sampling the live heap
+ * (after a collection), the process RSS and the workers' consumer lag, and printing their slopes
+ * over the measured part: a leak shows as a positive slope, a pipeline that falls behind as a
+ * growing lag. At the end the run must reconcile: every published request has its result.
+ */
+@Command(
+    name = "soak",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    header = "Soak the whole pipeline and print heap, RSS and lag slopes.",
+    description = {
+      "Runs the embedded stack, the simulator, one worker, metrics and a producer at a steady"
+          + " Poisson rate for --duration (target: 30 minutes with flat heap and RSS, no growing"
+          + " lag, no lost request). Samples after --warmup count towards the slopes.",
+      ""
+    })
+final class SoakBenchCommand implements Callable<Integer> {
+
+  private static final String MODEL = "streamperf-soak";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      defaultValue = "PT30M",
+      description = "How long the producer publishes (ISO-8601, default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "DURATION",
+      defaultValue = "PT3M",
+      description = "Samples before this are not in the slopes (default: ${DEFAULT-VALUE}).")
+  Duration warmup;
+
+  @Option(
+      names = "--request-rate",
+      paramLabel = "PER_SECOND",
+      defaultValue = "50",
+      description = "Poisson arrival rate (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(
+      names = "--sample-interval",
+      paramLabel = "DURATION",
+      defaultValue = "PT15S",
+      description = "Time between samples (default: ${DEFAULT-VALUE}).")
+  Duration sampleInterval;
+
+  /** One observation of the process and the pipeline. */
+  record Sample(double minutes, double heapMb, double rssMb, long lag, long results) {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!(rate > 0) || duration.isNegative() || duration.isZero() || sampleInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "--request-rate, --duration and --sample-interval must be > 0");
+    }
+    try (Pipeline pipeline = new Pipeline()) {
+      ClusterConfig cluster =
+          pipeline.startEmbedded(TopicCatalog.builder().replicationFactor(1).partitions(6).build());
+      Simulator simulator =
+          pipeline.startSimulator(SimulatorConfig.builder().port(0).models(List.of(MODEL)).build());
+      pipeline.startStreams(
+          MetricsConfig.builder(cluster)
+              .applicationId("streamperf-soak-metrics")
+              .startupGrace(Duration.ZERO)
+              .httpHost("127.0.0.1")
+              .build(),
+          null);
+      WorkerConfig worker =
+          WorkerConfig.builder()
+              .url(simulator.baseUrl())
+              .workerId("soak")
+              .metricsHost("127.0.0.1")
+              .metricsPort(0)
+              .build();
+      pipeline.startWorker(worker);
+      ProducerConfig producer =
+          ProducerConfig.builder(cluster)
+              .models(List.of(MODEL))
+              .streaming(true)
+              .endpoints(List.of(simulator.baseUrl()))
+              .load(new LoadSpec.OpenLoop(rate, ArrivalPattern.POISSON, null, null, null, null))
+              .soak(true)
+              .build();
+      out.printf(
+          Locale.ROOT,
+          "soak: %s at %.1f req/s against the simulator, sampling every %s%n",
+          duration,
+          rate,
+          sampleInterval);
+      out.printf(
+          Locale.ROOT,
+          "%8s %10s %10s %10s %10s%n",
+          "minute",
+          "heap MB",
+          "RSS MB",
+          "lag",
+          "results");
+      out.flush();
+      List<Sample> samples = new ArrayList<>();
+      RunHandle run = new RunProducer(producer).start();
+      long start = System.nanoTime();
+      long end = start + duration.toNanos();
+      try (Admin admin = cluster.admin()) {
+        while (System.nanoTime() < end) {
+          Thread.sleep(Math.min(sampleInterval.toMillis(), (end - System.nanoTime()) / 1_000_000));
+          Sample s =
+              sample(
+                  (System.nanoTime() - start) / 60e9,
+                  admin,
+                  worker.groupId(),
+                  pipeline.metrics().summary(run.runId()).map(RunSummary::counts));
+          samples.add(s);
+          out.printf(
+              Locale.ROOT,
+              "%8.2f %10.1f %10.1f %10d %10d%n",
+              s.minutes(),
+              s.heapMb(),
+              s.rssMb(),
+              s.lag(),
+              s.results());
+          out.flush();
+        }
+      }
+      run.stop();
+      run.await(Duration.ofSeconds(60));
+      RunSummary summary = pipeline.metrics().awaitFinished(run.runId(), Duration.ofMinutes(3));
+      return report(out, samples, summary);
+    }
+  }
+
+  private int report(PrintWriter out, List<Sample> samples, RunSummary summary) {
+    double from = warmup.toNanos() / 60e9;
+    List<Sample> measured = samples.stream().filter(s -> s.minutes() >= from).toList();
+    if (measured.size() < 3) {
+      measured = samples;
+    }
+    double heapSlope = slope(measured, Sample::heapMb);
+    double rssSlope = slope(measured, Sample::rssMb);
+    double lagSlope = slope(measured, s -> (double) s.lag());
+    long maxLag = measured.stream().mapToLong(Sample::lag).max().orElse(0);
+    Counts counts = summary.counts();
+    double minutes = measured.isEmpty() ? 0 : measured.get(measured.size() - 1).minutes() - from;
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "heap after GC: %+.2f MB/min over %.1f min (%d samples; first %.1f, last %.1f MB)%n",
+        heapSlope,
+        minutes,
+        measured.size(),
+        measured.isEmpty() ? 0 : measured.get(0).heapMb(),
+        measured.isEmpty() ? 0 : measured.get(measured.size() - 1).heapMb());
+    out.printf(
+        Locale.ROOT,
+        "RSS:           %+.2f MB/min (first %.1f, last %.1f MB)%n",
+        rssSlope,
+        measured.isEmpty() ? 0 : measured.get(0).rssMb(),
+        measured.isEmpty() ? 0 : measured.get(measured.size() - 1).rssMb());
+    out.printf(Locale.ROOT, "worker lag:    %+.2f records/min, max %d records%n", lagSlope, maxLag);
+    out.printf(
+        Locale.ROOT,
+        "requests:      %s; %d errors; %s%n",
+        counts.reconciliation(),
+        counts.errorRequests(),
+        summary.run().message());
+    boolean lost = counts.pending() != 0 || !counts.reconciled();
+    out.println(lost ? "LOST requests: MISS" : "no lost request: PASS");
+    out.flush();
+    return lost ? 1 : 0;
+  }
+
+  /** Least-squares slope of a value over the samples' minutes. */
+  static double slope(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value) {
+    int n = samples.size();
+    if (n < 2) {
+      return 0;
+    }
+    double mx = 0;
+    double my = 0;
+    for (Sample s : samples) {
+      mx += s.minutes();
+      my += value.applyAsDouble(s);
+    }
+    mx /= n;
+    my /= n;
+    double sxy = 0;
+    double sxx = 0;
+    for (Sample s : samples) {
+      double dx = s.minutes() - mx;
+      sxy += dx * (value.applyAsDouble(s) - my);
+      sxx += dx * dx;
+    }
+    return sxx == 0 ? 0 : sxy / sxx;
+  }
+
+  private static Sample sample(
+      double minutes, Admin admin, String group, java.util.Optional<Counts> counts)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    System.gc();
+    double heap =
+        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+    return new Sample(
+        minutes, heap, rssMb(), lag(admin, group), counts.map(Counts::results).orElse(0L));
+  }
+
+  /** Records of the group's committed partitions not yet consumed. */
+  private static long lag(Admin admin, String group)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    if (committed.isEmpty()) {
+      return 0;
+    }
+    Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+    committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+        admin.listOffsets(latest).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    long lag = 0;
+    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+      if (e.getValue() != null) {
+        lag += Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset());
+      }
+    }
+    return lag;
+  }
+
+  /** This process's resident set, from /proc (0 where there is none). */
+  private static double rssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
+  }
+}
