@@ -21,9 +21,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -160,9 +164,12 @@ final class ProfileCommand implements Callable<Integer> {
                 + "; pass --url to measure a real endpoint");
       }
 
+      // The profile's Streams apps are new consumer groups. On a real cluster they start at the
+      // topics' ends (they are running before the run's first record), not at years of history.
+      ClusterConfig streamsCluster =
+          clusterOptions.hasCluster() ? startingAtTheEnd(cluster) : cluster;
       pipeline.startStreams(
-          metricsConfig(cluster, suffix, !clusterOptions.hasCluster()),
-          evaluatorConfig(cluster, suffix));
+          metricsConfig(streamsCluster, suffix), evaluatorConfig(streamsCluster, suffix));
       MetricsApp metrics = pipeline.metrics();
       say(out, "metrics on http://127.0.0.1:" + metrics.httpPort() + "/metrics");
 
@@ -352,16 +359,14 @@ final class ProfileCommand implements Callable<Integer> {
     return config;
   }
 
-  private MetricsConfig metricsConfig(ClusterConfig cluster, String suffix, boolean embedded) {
+  private MetricsConfig metricsConfig(ClusterConfig cluster, String suffix) {
     // A profile's own application id: it must hold every partition of its run itself, never share
-    // them with a deployed metrics app on the same cluster.
-    MetricsConfig.Builder b = MetricsConfig.builder(cluster);
-    if (embedded) {
-      // The embedded broker's topics are empty at start: no partition can hold a backlog, so one
-      // that has seen nothing is idle at once and a short run finishes as soon as it is in.
-      b.startupGrace(Duration.ZERO);
-    }
-    return b.applicationId("streamperf-profile-metrics-" + suffix)
+    // them with a deployed metrics app on the same cluster. Being new, and starting at the topics'
+    // ends, it has no backlog to wait for: a partition that has seen nothing is idle at once, and a
+    // short run finishes as soon as its results are in.
+    return MetricsConfig.builder(cluster)
+        .startupGrace(Duration.ZERO)
+        .applicationId("streamperf-profile-metrics-" + suffix)
         .httpPort(metricsHttpPort)
         .httpHost("127.0.0.1")
         .build();
@@ -396,6 +401,18 @@ final class ProfileCommand implements Callable<Integer> {
   private boolean matched(String option) {
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     return parsed != null && parsed.hasMatchedOption(option);
+  }
+
+  private static ClusterConfig startingAtTheEnd(ClusterConfig cluster) {
+    Map<String, String> properties = new HashMap<>(cluster.kafkaProperties());
+    properties.putIfAbsent(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
+    return new ClusterConfig(
+        cluster.bootstrapServers(),
+        cluster.schemaRegistryUrl(),
+        cluster.topics(),
+        properties,
+        cluster.registryProperties());
   }
 
   private static String registry(ClusterConfig cluster) {

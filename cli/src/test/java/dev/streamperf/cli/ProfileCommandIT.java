@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamperf.embedded.EmbeddedStack;
 import dev.streamperf.embedded.LlamaCppServer;
+import dev.streamperf.schemas.topics.TopicCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -151,6 +153,48 @@ class ProfileCommandIT {
     assertThat(run.err()).contains("every request failed");
     assertThat(run.out()).contains("requests produced 3 = results 3 + pending 0");
     assertThat(records(runDir())).hasSize(3);
+  }
+
+  @Test
+  void twoRunsOnAnExistingClusterEachReportOnlyTheirOwnRequests(@TempDir Path second)
+      throws Exception {
+    try (EmbeddedStack cluster =
+        EmbeddedStack.start(TopicCatalog.builder().replicationFactor(1).partitions(3).build())) {
+      String[] connection = {
+        "--bootstrap-servers",
+        cluster.cluster().bootstrapServers(),
+        "--schema-registry-url",
+        cluster.cluster().schemaRegistryUrl(),
+        "--partitions",
+        "3",
+        "-m",
+        "sim",
+        "--concurrency",
+        "2",
+        "--osl",
+        "4",
+        "--progress-interval",
+        "PT1S"
+      };
+      Run first = profile(concat(connection, "--request-count", "7"));
+      assertThat(first.code()).as(first.out() + first.err()).isZero();
+      assertThat(first.out()).doesNotContain("embedded Kafka broker");
+
+      Path firstArtifacts = artifacts;
+      artifacts = second;
+      Run again = profile(concat(connection, "--request-count", "5"));
+      artifacts = firstArtifacts;
+      assertThat(again.code()).as(again.out() + again.err()).isZero();
+      assertThat(again.out()).contains("requests produced 5 = results 5 + pending 0");
+      try (Stream<Path> dirs = Files.list(second)) {
+        Path dir = dirs.findFirst().orElseThrow();
+        assertThat(records(dir)).hasSize(5);
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
   }
 
   @Test
