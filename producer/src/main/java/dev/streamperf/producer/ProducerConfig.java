@@ -65,6 +65,10 @@ public final class ProducerConfig {
   private final LoadSpec load;
   private final StopSpec stop;
   private final boolean soak;
+
+  /** Whether {@link #stop} is AIPerf's default, not what was given (toBuilder gives none back). */
+  private final boolean stopDefaulted;
+
   private final WarmupSpec warmup;
   private final List<String> endpoints;
   private final Duration lead;
@@ -101,6 +105,7 @@ public final class ProducerConfig {
           "--soak: expected without --request-count, --num-sessions or --benchmark-duration");
     }
     this.soak = b.soak;
+    this.stopDefaulted = !b.stop.bounded() && !b.soak;
     this.stop =
         b.stop.bounded() || b.soak ? b.stop : new StopSpec(defaultRequestCount(b.load), null, null);
   }
@@ -135,7 +140,7 @@ public final class ProducerConfig {
     b.audio = audio;
     b.extraInputs = extraInputs;
     b.load = load;
-    b.stop = stop;
+    b.stop = stopDefaulted ? new StopSpec(null, null, null) : stop;
     b.soak = soak;
     b.warmup = warmup;
     b.endpoints = endpoints;
