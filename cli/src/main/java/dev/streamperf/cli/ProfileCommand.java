@@ -192,7 +192,8 @@ final class ProfileCommand implements Callable<Integer> {
                 + ")");
       }
 
-      ProducerConfig producerConfig = producerOptions.config(cluster, urls, tokenizerOptions);
+      ProducerConfig producerConfig =
+          producerOptions.config(cluster, urls, tokenizerOptions).toBuilder().soak(soak).build();
       return run(out, pipeline, new RunProducer(producerConfig).start());
     }
   }
