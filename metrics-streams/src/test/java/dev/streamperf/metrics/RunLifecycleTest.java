@@ -49,7 +49,8 @@ class RunLifecycleTest {
   void aWindowClosesAfterItsGraceAndALateRecordCountsInTheRunTotalsOnly() {
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
-    Logger merger = (Logger) LoggerFactory.getLogger("dev.streamperf.metrics.streams.RunMerger");
+    Logger merger =
+        (Logger) LoggerFactory.getLogger("dev.streamperf.metrics.streams.MergeProcessor");
     merger.addAppender(logs);
     try (DriverHarness h = harness(1_000)) {
       h.announce(announcement("run-late", RunStatus.STARTED, 0, 0));

@@ -18,8 +18,14 @@ public final class MetricsStores {
   /** Per task: request ids of counted results and scores, for the dedup retention. */
   public static final String SEEN_REQUESTS = "seen-requests";
 
-  /** The commit barrier's table (a bounded LRU map behind the record cache). */
+  /** The per-partition stage's commit barrier (a bounded LRU map behind the record cache). */
   public static final String COMMIT_BARRIER = "commit-barrier";
+
+  /** Per run task: its state between commits. */
+  public static final String MERGE_STATE = "merge-state";
+
+  /** The per-run stage's commit barrier. */
+  public static final String MERGE_BARRIER = "merge-barrier";
 
   /** Per run: {@link RunState}, by run id. */
   public static final String RUN_STATES = "run-states";
@@ -39,7 +45,11 @@ public final class MetricsStores {
   private MetricsStores() {}
 
   static StoreBuilder<PartialsStore> partials() {
-    return new PartialsStoreBuilder(PARTIALS);
+    return new TaskMemoryBuilder<>(PARTIALS, PartialsStore::new);
+  }
+
+  static StoreBuilder<MergeState> mergeState() {
+    return new TaskMemoryBuilder<>(MERGE_STATE, MergeState::new);
   }
 
   static StoreBuilder<WindowStore<String, Integer>> seenRequests(MetricsConfig config) {
@@ -54,24 +64,24 @@ public final class MetricsStores {
   static StoreBuilder<KeyValueStore<String, RunState>> runStates() {
     return Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(RUN_STATES), Serdes.String(), RunState.serde())
-        .withCachingEnabled();
+        .withCachingDisabled();
   }
 
   static StoreBuilder<KeyValueStore<String, Aggregate>> aggregates(String name) {
     return Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(name), Serdes.String(), Codecs.aggregates())
-        .withCachingEnabled();
+        .withCachingDisabled();
   }
 
   static StoreBuilder<KeyValueStore<Integer, Sources.Progress>> sources() {
     return Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(SOURCES), Serdes.Integer(), Sources.Progress.serde())
-        .withCachingEnabled();
+        .withCachingDisabled();
   }
 
   static StoreBuilder<KeyValueStore<String, ClosedWindow>> lastWindows() {
     return Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(LAST_WINDOWS), Serdes.String(), ClosedWindow.serde())
-        .withCachingEnabled();
+        .withCachingDisabled();
   }
 }

@@ -29,6 +29,15 @@ public final class TopologyBuilder {
   /** Entries the commit barrier's LRU map keeps; it only ever needs one. */
   private static final int BARRIER_ENTRIES = 16;
 
+  private static final String[] MERGE_STORES = {
+    MetricsStores.MERGE_STATE,
+    MetricsStores.RUN_STATES,
+    MetricsStores.RUN_TOTALS,
+    MetricsStores.OPEN_WINDOWS,
+    MetricsStores.LAST_WINDOWS,
+    MetricsStores.SOURCES
+  };
+
   private TopologyBuilder() {}
 
   public static Topology build(MetricsConfig config) {
@@ -44,6 +53,7 @@ public final class TopologyBuilder {
     builder.addStateStore(MetricsStores.aggregates(MetricsStores.OPEN_WINDOWS));
     builder.addStateStore(MetricsStores.lastWindows());
     builder.addStateStore(MetricsStores.sources());
+    builder.addStateStore(MetricsStores.mergeState());
 
     KStream<String, Long> tokenTicks =
         builder.stream(
@@ -124,14 +134,23 @@ public final class TopologyBuilder {
                     .withKeySerde(Serdes.String())
                     .withValueSerde(Codecs.messages())
                     .withStreamPartitioner(new ProgressPartitioner()))
-            .process(
-                () -> new RunMerger(config),
+            .processValues(
+                () -> new MergeProcessor(config, MetricsStores.MERGE_STATE),
                 Named.as("merge-runs"),
-                MetricsStores.RUN_STATES,
-                MetricsStores.RUN_TOTALS,
-                MetricsStores.OPEN_WINDOWS,
-                MetricsStores.LAST_WINDOWS,
-                MetricsStores.SOURCES);
+                MERGE_STORES)
+            .toTable(
+                Named.as("merge-barrier"),
+                Materialized.<String, Long>as(
+                        Stores.lruMap(MetricsStores.MERGE_BARRIER, BARRIER_ENTRIES))
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(Serdes.Long())
+                    .withCachingEnabled()
+                    .withLoggingDisabled())
+            .toStream(Named.as("merge-barrier-flushes"))
+            .process(
+                () -> new MergeFlusher(MetricsStores.MERGE_STATE),
+                Named.as("flush-merges"),
+                MERGE_STORES);
 
     out.filter((k, v) -> v instanceof WindowedMetric, Named.as("select-metrics"))
         .mapValues(v -> (WindowedMetric) v, Named.as("as-metrics"))

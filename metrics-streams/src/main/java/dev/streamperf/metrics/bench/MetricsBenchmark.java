@@ -1,0 +1,413 @@
+package dev.streamperf.metrics.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.streamperf.metrics.MetricsApp;
+import dev.streamperf.metrics.MetricsConfig;
+import dev.streamperf.schemas.RequestResult;
+import dev.streamperf.schemas.RunStatus;
+import dev.streamperf.schemas.Score;
+import dev.streamperf.schemas.TokenEvent;
+import dev.streamperf.schemas.clock.MicrosClock;
+import dev.streamperf.schemas.cluster.ClusterConfig;
+import dev.streamperf.schemas.serde.AvroSerde;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The metrics app's performance targets on a cluster: how many token events per second one Streams
+ * instance aggregates from a backlog (target 200,000/s on 2 cores), and how long after a window's
+ * end it is visible as the latest closed window on /metrics while load flows live (target within
+ * window grace + 2 s). {@code streamperf bench metrics} runs it on the embedded broker.
+ */
+public final class MetricsBenchmark {
+
+  /**
+   * What to run.
+   *
+   * @param tokenEvents token events of the backlog (about {@code tokenEvents / meanOutputTokens}
+   *     requests)
+   * @param meanOutputTokens mean content events per request
+   * @param streamThreads stream threads of the Streams instance
+   * @param window window size
+   * @param grace window grace
+   * @param liveEventsPerSecond token events per second of the live phase
+   */
+  public record Settings(
+      int tokenEvents,
+      int meanOutputTokens,
+      int streamThreads,
+      Duration window,
+      Duration grace,
+      int liveEventsPerSecond) {
+
+    public Settings {
+      if (tokenEvents < 1_000
+          || meanOutputTokens < 2
+          || streamThreads < 1
+          || liveEventsPerSecond < 100) {
+        throw new IllegalArgumentException(
+            "metrics benchmark: token events >= 1000, mean output tokens >= 2, threads >= 1, live"
+                + " rate >= 100 (got "
+                + tokenEvents
+                + ", "
+                + meanOutputTokens
+                + ", "
+                + streamThreads
+                + ", "
+                + liveEventsPerSecond
+                + ")");
+      }
+      Objects.requireNonNull(window, "window");
+      Objects.requireNonNull(grace, "grace");
+    }
+  }
+
+  /**
+   * The backlog phase.
+   *
+   * @param tokenEvents token events aggregated
+   * @param results results aggregated
+   * @param publishSeconds how long publishing the backlog took
+   * @param startSeconds from start() to RUNNING
+   * @param seconds from RUNNING to every token-event offset committed
+   * @param eventsPerSecond token events / seconds
+   * @param cpuCores process CPU time / seconds (the embedded broker shares the process)
+   */
+  public record Throughput(
+      long tokenEvents,
+      long results,
+      double publishSeconds,
+      double startSeconds,
+      double seconds,
+      double eventsPerSecond,
+      double cpuCores) {}
+
+  /**
+   * The live phase.
+   *
+   * @param windowStartUs the window watched, epoch µs
+   * @param windowEndUs its end
+   * @param secondsAfterEnd from its end (wall clock) to /metrics showing it as the latest closed
+   *     window
+   * @param targetSeconds grace + 2 s
+   * @param tokenEvents token events published live
+   */
+  public record Visibility(
+      long windowStartUs,
+      long windowEndUs,
+      double secondsAfterEnd,
+      double targetSeconds,
+      long tokenEvents) {}
+
+  /** Both phases. */
+  public record Result(Throughput throughput, Visibility visibility) {}
+
+  private static final Pattern WINDOW_END =
+      Pattern.compile(
+          "^streamperf_window_end_timestamp_seconds\\{[^}]*run=\"([^\"]+)\"[^}]*} ([0-9.eE+-]+)$",
+          Pattern.MULTILINE);
+
+  private final ClusterConfig cluster;
+  private final Settings settings;
+  private final MicrosClock clock = MicrosClock.system();
+
+  public MetricsBenchmark(ClusterConfig cluster, Settings settings) {
+    this.cluster = cluster;
+    this.settings = settings;
+  }
+
+  /** Runs both phases with one Streams instance. */
+  public Result run() throws InterruptedException, TimeoutException, IOException {
+    int requests = Math.max(1, settings.tokenEvents() / settings.meanOutputTokens());
+    long now = clock.nowMicros();
+    SyntheticRun backlog =
+        new SyntheticRun(
+            "bench-backlog-" + UUID.randomUUID(),
+            1,
+            now - 3_600_000_000L,
+            requests,
+            0,
+            20_000,
+            settings.meanOutputTokens(),
+            10_000,
+            0.01,
+            0.0,
+            0.0,
+            List.of("http://bench-a", "http://bench-b"));
+    long publishStart = System.nanoTime();
+    long[] counts = new long[2];
+    try (Publisher p = new Publisher(cluster)) {
+      p.send(
+          cluster.topics().runs(), backlog.runId(), backlog.announcement(RunStatus.STARTED, now));
+      backlog.generate(
+          new SyntheticRun.Sink() {
+            @Override
+            public void tokenEvent(TokenEvent e) {
+              p.send(cluster.topics().tokenEvents(), e.getRequestId(), e);
+              counts[0]++;
+            }
+
+            @Override
+            public void result(RequestResult r) {
+              p.send(cluster.topics().results(), r.getRequestId(), r);
+              counts[1]++;
+            }
+
+            @Override
+            public void score(Score s) {
+              p.send(cluster.topics().scores(), s.getRequestId(), s);
+            }
+          });
+    }
+    double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
+    Map<TopicPartition, Long> end = endOffsets();
+    String appId = "streamperf-bench-metrics-" + UUID.randomUUID();
+    MetricsConfig config =
+        MetricsConfig.builder(cluster)
+            .applicationId(appId)
+            .streamThreads(settings.streamThreads())
+            .window(settings.window())
+            .grace(settings.grace())
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .build();
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    try (MetricsApp app = new MetricsApp(config)) {
+      long started = System.nanoTime();
+      app.start();
+      if (!app.awaitRunning(Duration.ofSeconds(120))) {
+        throw new TimeoutException(
+            "metrics benchmark: not running after 120 s (" + app.state() + ")");
+      }
+      long running = System.nanoTime();
+      long cpu0 = os.getProcessCpuTime();
+      awaitCommitted(appId, end, Duration.ofMinutes(10));
+      long done = System.nanoTime();
+      long cpu1 = os.getProcessCpuTime();
+      double seconds = (done - running) / 1e9;
+      Throughput throughput =
+          new Throughput(
+              counts[0],
+              counts[1],
+              publishSeconds,
+              (running - started) / 1e9,
+              seconds,
+              counts[0] / seconds,
+              (cpu1 - cpu0) / 1e9 / seconds);
+      Visibility visibility = live(app);
+      return new Result(throughput, visibility);
+    }
+  }
+
+  private Visibility live(MetricsApp app)
+      throws InterruptedException, TimeoutException, IOException {
+    long windowUs = settings.window().toNanos() / 1_000L;
+    long graceUs = settings.grace().toNanos() / 1_000L;
+    long startUs = clock.nowMicros();
+    long watchStart = (Math.floorDiv(startUs + 1_000_000L, windowUs) + 1) * windowUs;
+    long watchEnd = watchStart + windowUs;
+    int meanTokens = Math.min(settings.meanOutputTokens(), 50);
+    long intervalUs = Math.max(100, 1_000_000L * meanTokens / settings.liveEventsPerSecond());
+    SyntheticRun live =
+        new SyntheticRun(
+            "bench-live-" + UUID.randomUUID(),
+            2,
+            startUs,
+            Integer.MAX_VALUE / 2,
+            0,
+            intervalUs,
+            meanTokens,
+            10_000,
+            0.01,
+            0.0,
+            0.0,
+            List.of("http://bench-live"));
+    long deadlineUs = watchEnd + graceUs + 60_000_000L;
+    HttpClient http = HttpClient.newHttpClient();
+    URI metrics = URI.create("http://127.0.0.1:" + app.httpPort() + "/metrics");
+    PriorityQueue<Pending> queue = new PriorityQueue<>();
+    long published = 0;
+    long lastPoll = 0;
+    try (Publisher p = new Publisher(cluster)) {
+      p.send(cluster.topics().runs(), live.runId(), live.announcement(RunStatus.STARTED, startUs));
+      int next = 0;
+      while (true) {
+        long now = clock.nowMicros();
+        if (now > deadlineUs) {
+          throw new TimeoutException(
+              "metrics benchmark: the window ending at "
+                  + watchEnd
+                  + " was not on /metrics 60 s after end + grace");
+        }
+        while (startUs + (long) next * intervalUs <= now) {
+          Pending request = new Pending();
+          live.generate(request, next, next + 1);
+          queue.add(request);
+          next++;
+        }
+        while (!queue.isEmpty() && queue.peek().publishAtUs <= now) {
+          for (Object[] r : queue.poll().records) {
+            p.send((String) r[0], (String) r[1], (SpecificRecord) r[2]);
+            if (r[2] instanceof TokenEvent) {
+              published++;
+            }
+          }
+        }
+        if (now >= watchEnd && now - lastPoll >= 50_000) {
+          lastPoll = now;
+          String body =
+              http.send(
+                      HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                  .body();
+          Matcher m = WINDOW_END.matcher(body);
+          while (m.find()) {
+            if (m.group(1).equals(live.runId())
+                && Double.parseDouble(m.group(2)) * 1e6 >= watchEnd - 1) {
+              return new Visibility(
+                  watchStart,
+                  watchEnd,
+                  (clock.nowMicros() - watchEnd) / 1e6,
+                  (graceUs + 2_000_000L) / 1e6,
+                  published);
+            }
+          }
+        }
+        Thread.sleep(1);
+      }
+    }
+  }
+
+  /** One request's records, published when its last event has happened (like a worker's commit). */
+  private final class Pending implements SyntheticRun.Sink, Comparable<Pending> {
+    final List<Object[]> records = new ArrayList<>();
+    long publishAtUs = Long.MIN_VALUE;
+
+    @Override
+    public void tokenEvent(TokenEvent e) {
+      records.add(new Object[] {cluster.topics().tokenEvents(), e.getRequestId(), e});
+      publishAtUs = Math.max(publishAtUs, e.getArrivalUs());
+    }
+
+    @Override
+    public void result(RequestResult r) {
+      records.add(new Object[] {cluster.topics().results(), r.getRequestId(), r});
+      publishAtUs = Math.max(publishAtUs, r.getCompletedUs());
+    }
+
+    @Override
+    public void score(Score s) {
+      records.add(new Object[] {cluster.topics().scores(), s.getRequestId(), s});
+      publishAtUs = Math.max(publishAtUs, s.getScoredUs());
+    }
+
+    @Override
+    public int compareTo(Pending o) {
+      return Long.compare(publishAtUs, o.publishAtUs);
+    }
+  }
+
+  private Map<TopicPartition, Long> endOffsets() throws InterruptedException {
+    try (Admin admin = cluster.admin()) {
+      var partitions =
+          admin
+              .describeTopics(List.of(cluster.topics().tokenEvents()))
+              .allTopicNames()
+              .get()
+              .get(cluster.topics().tokenEvents())
+              .partitions();
+      Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+      partitions.forEach(
+          p ->
+              specs.put(
+                  new TopicPartition(cluster.topics().tokenEvents(), p.partition()),
+                  OffsetSpec.latest()));
+      Map<TopicPartition, Long> out = new HashMap<>();
+      admin.listOffsets(specs).all().get().forEach((tp, o) -> out.put(tp, o.offset()));
+      return out;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "metrics benchmark: cannot read end offsets: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  private void awaitCommitted(String group, Map<TopicPartition, Long> end, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = cluster.admin()) {
+      while (System.nanoTime() < deadline) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        boolean all = true;
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+          OffsetAndMetadata c = committed.get(e.getKey());
+          if (c == null || c.offset() < e.getValue()) {
+            all = false;
+            break;
+          }
+        }
+        if (all) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "metrics benchmark: cannot read committed offsets: " + e.getCause().getMessage(), e);
+    }
+    throw new TimeoutException(
+        "metrics benchmark: the backlog was not committed within " + timeout);
+  }
+
+  /** A fast non-transactional producer of any contract. */
+  private static final class Publisher implements AutoCloseable {
+    private final KafkaProducer<String, SpecificRecord> producer;
+
+    @SuppressWarnings("unchecked")
+    Publisher(ClusterConfig cluster) {
+      Map<String, Object> config = cluster.producerConfig("streamperf-bench-metrics");
+      config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+      config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+      AvroSerde<?> serde = AvroSerde.generic();
+      serde.configure(cluster.serdeConfig(), false);
+      producer =
+          new KafkaProducer<>(
+              config,
+              new StringSerializer(),
+              (Serializer<SpecificRecord>) (Serializer<?>) serde.serializer());
+    }
+
+    void send(String topic, String key, SpecificRecord value) {
+      producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    @Override
+    public void close() {
+      producer.close();
+    }
+  }
+}
