@@ -16,7 +16,12 @@ import picocli.CommandLine.Command;
           + " its target.",
       ""
     },
-    subcommands = {SimulatorBenchCommand.class, ProducerBenchCommand.class})
+    subcommands = {
+      SimulatorBenchCommand.class,
+      ProducerBenchCommand.class,
+      WorkerBenchCommand.class,
+      SoakBenchCommand.class
+    })
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

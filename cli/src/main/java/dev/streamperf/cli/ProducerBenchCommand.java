@@ -125,7 +125,7 @@ final class ProducerBenchCommand implements Callable<Integer> {
             t.sessions(),
             t.inputTokens(),
             t.seconds(),
-            ok ? "PASS" : "FAIL");
+            ok ? "PASS" : "MISS");
         out.flush();
       }
       if (wants("poisson")) {
@@ -139,7 +139,7 @@ final class ProducerBenchCommand implements Callable<Integer> {
             p.ks().pValue(),
             p.ks().n(),
             p.rate(),
-            ok ? "PASS" : "FAIL");
+            ok ? "PASS" : "MISS");
         out.flush();
       }
       if (wants("rate")) {
@@ -156,7 +156,7 @@ final class ProducerBenchCommand implements Callable<Integer> {
             r.sent(),
             r.lateArrivals(),
             r.maxLateUs() / 1000.0,
-            ok ? "PASS" : "FAIL");
+            ok ? "PASS" : "MISS");
         out.flush();
       }
       if (wants("credits")) {
@@ -164,29 +164,34 @@ final class ProducerBenchCommand implements Callable<Integer> {
             new IsolationLevel[] {IsolationLevel.READ_UNCOMMITTED, IsolationLevel.READ_COMMITTED}) {
           ProducerBenchmark.CreditGap g = bench.creditGap(creditConcurrency, credits, isolation);
           boolean ok = g.samples() > 0 && g.percentileMs(99) <= 5;
-          if (isolation == IsolationLevel.READ_UNCOMMITTED) {
+          // the target holds for the producer's default, read_committed; the other is a comparison
+          boolean counted = isolation == IsolationLevel.READ_COMMITTED;
+          if (counted) {
             pass &= ok;
           }
           out.printf(
               Locale.ROOT,
-              "credit gap (zero-latency responder baseline, concurrency %d, results %s): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms over %d credits   target p99 <= 5 ms   %s%n",
+              "credit gap (zero-latency responder baseline, concurrency %d, results %s%s): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms over %d credits   target p99 <= 5 ms   %s%n",
               g.concurrency(),
               isolation.name().toLowerCase(Locale.ROOT),
+              counted ? ", the producer's default" : ", for comparison",
               g.percentileMs(50),
               g.percentileMs(90),
               g.percentileMs(99),
               g.percentileMs(100),
               g.samples(),
-              ok ? "PASS" : "FAIL");
+              counted ? (ok ? "PASS" : "MISS") : (ok ? "(would pass)" : "(would miss)"));
           out.flush();
         }
       }
+      out.println(pass ? "PASS: every target met" : "MISS: a target was missed");
+      out.flush();
     } finally {
       if (stack != null) {
         stack.close();
       }
     }
-    return pass ? 0 : 1;
+    return pass ? 0 : 3;
   }
 
   private boolean wants(String check) {

@@ -201,11 +201,22 @@ final class SimulatorBenchCommand implements Callable<Integer> {
     out.println(
         "sim, cli, host: CPU cores used by the simulator's event loops, the load client"
             + " process, and the whole machine during the window.");
+    int missed = 0;
     for (Result r : results) {
-      out.println(verdict(r));
+      String verdict = verdict(r);
+      if (verdict.contains(": MISS (")) {
+        missed++;
+      }
+      out.println(verdict);
     }
+    out.printf(
+        Locale.ROOT,
+        "%s: %d target%s missed%n",
+        missed == 0 ? "PASS" : "MISS",
+        missed,
+        missed == 1 ? "" : "s");
     out.flush();
-    return 0;
+    return missed == 0 ? 0 : 3;
   }
 
   static String verdict(Result r) {
@@ -218,7 +229,7 @@ final class SimulatorBenchCommand implements Callable<Integer> {
           Locale.ROOT,
           "target 10,000 streams and 200,000 tokens/s at zero compute delay: %s (%d streams, %.0f"
               + " tokens/s, %d errors)",
-          met ? "MET" : "MISSED",
+          met ? "PASS" : "MISS",
           r.connections(),
           r.tokensPerSecond(),
           r.errors());
@@ -239,13 +250,24 @@ final class SimulatorBenchCommand implements Callable<Integer> {
           100 * r.tokensPerSecond() / s.offeredTokensPerSecond(),
           p99);
     }
+    if (s.itl().toMillis() < 20) {
+      return String.format(
+          Locale.ROOT,
+          "chunk emission at %d streams, ITL %.0f ms (%.0f tokens/s offered, a stress figure beyond"
+              + " the target): p99 %.2f ms late, %.0f tokens/s",
+          r.connections(),
+          s.itl().toNanos() / 1e6,
+          s.offeredTokensPerSecond(),
+          p99,
+          r.tokensPerSecond());
+    }
     return String.format(
         Locale.ROOT,
         "target chunk emission within 1 ms (p99) of intended at %d streams, ITL %.0f ms: %s (p99"
             + " %.2f ms, %.0f tokens/s)",
         r.connections(),
         s.itl().toNanos() / 1e6,
-        p99 <= 1.0 ? "MET" : "MISSED",
+        p99 <= 1.0 ? "PASS" : "MISS",
         p99,
         r.tokensPerSecond());
   }
