@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       SimulatorBenchCommand.class,
       ProducerBenchCommand.class,
       WorkerBenchCommand.class,
-      SoakBenchCommand.class
+      SoakBenchCommand.class,
+      MetricsBenchCommand.class
     })
 final class BenchCommand implements Runnable {
 

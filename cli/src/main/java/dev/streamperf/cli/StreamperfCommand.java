@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
       ProducerCommand.class,
       BenchCommand.class,
       EvaluatorCommand.class,
+      MetricsCommand.class,
+      ReportCommand.class,
       MlperfCommand.class,
       CommandLine.HelpCommand.class
     })

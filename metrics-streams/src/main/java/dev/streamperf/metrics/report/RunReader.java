@@ -13,6 +13,7 @@ import dev.streamperf.schemas.TokenEvent;
 import dev.streamperf.schemas.cluster.ClusterConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -179,6 +180,22 @@ public final class RunReader {
           return false;
         });
     return latest[0];
+  }
+
+  /** Every run on the runs topic, its latest record each, in order of creation. */
+  public List<RunEvent> runs() {
+    Map<String, RunEvent> latest = new HashMap<>();
+    scan(
+        cluster.topics().runs(),
+        RunEvent.class,
+        null,
+        e -> {
+          latest.put(e.getRunId(), e);
+          return true;
+        });
+    List<RunEvent> out = new ArrayList<>(latest.values());
+    out.sort(Comparator.comparingLong(RunEvent::getCreatedUs).thenComparing(RunEvent::getRunId));
+    return out;
   }
 
   /** Interface of a record filter that folds what it keeps: true when the record was the run's. */
