@@ -23,19 +23,18 @@ import picocli.CommandLine.Spec;
     name = "mlperf",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    header = "MLPerf VLM benchmark: evaluate an accuracy log.",
+    header = "MLPerf VLM benchmark: run a scenario, evaluate a log.",
     description = {
       "The MLPerf Inference VLM benchmark (Shopify product catalogue, category hierarchical F1,"
           + " target "
           + AccuracyReport.VLM_TARGET
-          + "). Available: 'evaluate', which scores a"
-          + " LoadGen accuracy log (mlperf_log_accuracy.json) against the dataset's ground truth."
-          + " Not yet available: 'run' (the Offline and Server scenarios end to end), which needs"
-          + " the dataset loader, producer, worker and metrics.",
+          + "). 'run' runs the Offline or Server scenario end to end on the pipeline (performance"
+          + " or accuracy mode) and writes LoadGen's outputs; 'evaluate' scores a LoadGen accuracy"
+          + " log (mlperf_log_accuracy.json) against the dataset's ground truth.",
       ""
     },
     commandListHeading = "%nCommands:%n",
-    subcommands = {MlperfCommand.Evaluate.class})
+    subcommands = {MlperfRunCommand.class, MlperfCommand.Evaluate.class})
 final class MlperfCommand implements Runnable {
 
   @Spec CommandSpec spec;

@@ -98,12 +98,55 @@ class MlperfCommandTest {
   }
 
   @Test
-  void mlperfHelpSaysWhatIsNotAvailableYet() {
+  void mlperfHelpListsRunAndEvaluate() {
     Run run = StreamperfCommandTest.run("mlperf", "--help");
     assertThat(run.code()).isZero();
     assertThat(run.out().replaceAll("\\s+", " "))
         .contains("evaluate Score an accuracy log")
-        .contains("Not yet available: 'run' (the Offline and Server scenarios end to end)");
+        .contains("run Run the Offline or Server scenario and write LoadGen's outputs");
+    Run help = StreamperfCommandTest.run("mlperf", "run", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out().replaceAll("\\s+", " "))
+        .contains("--scenario=offline|server")
+        .contains("--dataset-path=FILE")
+        .contains("Loading it from the Hugging Face Hub is not available yet");
+  }
+
+  @Test
+  void runRejectsBadOptionsBeforeStartingAnything() throws Exception {
+    String dataset = fixture("product_catalogue.jsonl");
+    Run scenario =
+        StreamperfCommandTest.run(
+            "mlperf", "run", "--dataset-path", dataset, "--scenario", "single-stream");
+    assertThat(scenario.code()).isEqualTo(2);
+    assertThat(scenario.err()).contains("'single-stream' (expected: offline or server)");
+
+    Run constraint =
+        StreamperfCommandTest.run(
+            "mlperf", "run", "--dataset-path", dataset, "--latency-constraint", "1s");
+    assertThat(constraint.code()).isEqualTo(1);
+    assertThat(constraint.err()).contains("--latency-constraint: expected only with --scenario");
+
+    Run qps =
+        StreamperfCommandTest.run("mlperf", "run", "--dataset-path", dataset, "--target-qps", "0");
+    assertThat(qps.code()).isEqualTo(1);
+    assertThat(qps.err()).contains("--target-qps: 0.0 (expected: > 0)");
+
+    Run duration =
+        StreamperfCommandTest.run(
+            "mlperf", "run", "--dataset-path", dataset, "--min-duration", "ten");
+    assertThat(duration.code()).isEqualTo(2);
+    assertThat(duration.err()).contains("expected: a duration such as 12s");
+
+    Run count =
+        StreamperfCommandTest.run(
+            "mlperf", "run", "--dataset-path", dataset, "--total-sample-count", "9");
+    assertThat(count.code()).isEqualTo(1);
+    assertThat(count.err()).contains("only 8 rows (expected: at least 9, the sample count)");
+
+    Run missing = StreamperfCommandTest.run("mlperf", "run", "--dataset-path", "/no/such.jsonl");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("--dataset-path /no/such.jsonl: no such readable file");
   }
 
   @Test
