@@ -102,14 +102,15 @@ final class MetricsCommand implements Callable<Integer> {
               : "; /metrics and /runs on http://" + config.httpHost() + ":" + app.httpPort());
       out.flush();
       code = runUntilStopped(app, stopRequested, out, err);
-      out.println("metrics: stopping (" + app.state() + ")");
+      out.println("metrics: stopping (" + app.state() + "): committing and leaving the group");
       out.flush();
     } finally {
+      // after close: on SIGTERM the JVM exits as soon as the hook sees this latch
+      out.println("metrics: stopped");
+      out.flush();
       closed.countDown();
       removeHook(hook);
     }
-    out.println("metrics: stopped");
-    out.flush();
     return code;
   }
 
