@@ -11,10 +11,13 @@ import dev.streamperf.evaluator.mlperf.TestMode;
 import dev.streamperf.evaluator.scoring.HierarchicalF1Scorer;
 import dev.streamperf.evaluator.scoring.ProductMetadata;
 import dev.streamperf.metrics.core.GoodputSlos;
+import dev.streamperf.metrics.core.Metric;
 import dev.streamperf.metrics.report.ReportFiles;
 import dev.streamperf.metrics.report.RunReader;
 import dev.streamperf.metrics.summary.AccuracySummary;
+import dev.streamperf.metrics.summary.MetricSummary;
 import dev.streamperf.metrics.summary.RunSummary;
+import dev.streamperf.producer.ProducerProgress;
 import dev.streamperf.schemas.RequestResult;
 import dev.streamperf.schemas.cluster.ClusterConfig;
 import java.io.IOException;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What an MLPerf run produced, as LoadGen reports it: reads the run's results back from the topics,
@@ -117,6 +121,7 @@ final class MlperfOutcome {
     Files.writeString(dir.resolve(SUMMARY_FILE), summaryText, StandardCharsets.UTF_8);
     out.print(summaryText);
     say(out, "wrote " + dir.resolve(SUMMARY_FILE));
+    say(out, harness(waited.produced(), summary));
 
     int status;
     if (settings.mode() == TestMode.ACCURACY_ONLY) {
@@ -218,6 +223,34 @@ final class MlperfOutcome {
       return BELOW_TARGET;
     }
     return OK;
+  }
+
+  /**
+   * The load generator's own health: how late the producer published and how late the workers sent
+   * (both count in LoadGen's latency, which runs from the scheduled time).
+   */
+  private static String harness(ProducerProgress produced, RunSummary summary) {
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "harness: %d queries published after their scheduled time (max %.1f ms late)",
+                produced.lateSessions(),
+                produced.maxLatenessUs() / 1e3));
+    Optional<MetricSummary> delay =
+        summary == null ? Optional.empty() : summary.metric(Metric.SCHEDULE_DELAY);
+    delay
+        .filter(d -> d.stats().count() > 0)
+        .ifPresent(
+            d ->
+                line.append(
+                    String.format(
+                        Locale.ROOT,
+                        "; sent after the scheduled time by avg %.1f ms, p99 %.1f ms, max %.1f ms",
+                        d.stats().avg(),
+                        d.stats().percentile("p99"),
+                        d.stats().max())));
+    return line.toString();
   }
 
   private static AccuracySummary liveAccuracy(RunSummary summary) {

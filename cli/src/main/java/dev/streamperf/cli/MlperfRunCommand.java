@@ -258,6 +258,10 @@ final class MlperfRunCommand implements Callable<Integer> {
     // Every option is checked before anything starts: a typo must not cost a broker start.
     producerConfig(
         ClusterConfig.of("localhost:9092", "mock://validate"), List.of(), settings, plan, seed);
+    workerConfig(List.of("http://127.0.0.1:1"));
+    if (workerOptions.urls.isEmpty()) {
+      simulatorConfig();
+    }
 
     String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     try (Pipeline pipeline = new Pipeline()) {
@@ -334,16 +338,7 @@ final class MlperfRunCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--latency-constraint: " + latencyConstraint + " (expected: > 0)");
     }
-    return new LoadGenSettings(
-        settings.scenario(),
-        settings.mode(),
-        settings.minDuration(),
-        settings.minQueryCount(),
-        settings.serverTargetQps(),
-        latencyConstraint,
-        settings.targetLatencyPercentile(),
-        settings.offlineExpectedQps(),
-        settings.earlyStoppingConfidence());
+    return settings.withServerTargetLatency(latencyConstraint);
   }
 
   private ClusterConfig startCluster(PrintWriter out, Pipeline pipeline) {

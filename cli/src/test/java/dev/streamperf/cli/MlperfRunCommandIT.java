@@ -2,7 +2,9 @@ package dev.streamperf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamperf.embedded.EmbeddedStack;
 import dev.streamperf.evaluator.mlperf.AccuracyLog;
+import dev.streamperf.schemas.topics.TopicCatalog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
@@ -118,23 +120,35 @@ class MlperfRunCommandIT {
     assertThat(evaluate.out()).contains("category hierarchical F1        0.577778");
   }
 
+  /** On an existing cluster (-b): the command's Streams apps start at the topics' ends. */
   @Test
   void serverRunOverItsLatencyConstraintIsInvalid() throws Exception {
-    Run run =
-        mlperf(
-            "--scenario",
-            "server",
-            "--target-qps",
-            "20",
-            "--min-duration",
-            "1s",
-            "--min-query-count",
-            "16",
-            "--latency-constraint",
-            "50ms",
-            "--sim-ttft-ms",
-            "200");
+    Run run;
+    try (EmbeddedStack cluster =
+        EmbeddedStack.start(TopicCatalog.builder().replicationFactor(1).partitions(3).build())) {
+      run =
+          mlperf(
+              "--bootstrap-servers",
+              cluster.cluster().bootstrapServers(),
+              "--schema-registry-url",
+              cluster.cluster().schemaRegistryUrl(),
+              "--partitions",
+              "3",
+              "--scenario",
+              "server",
+              "--target-qps",
+              "20",
+              "--min-duration",
+              "1s",
+              "--min-query-count",
+              "16",
+              "--latency-constraint",
+              "50ms",
+              "--sim-ttft-ms",
+              "200");
+    }
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(4);
+    assertThat(run.out()).doesNotContain("embedded Kafka broker").contains("mlperf: cluster ");
     String summary = summary();
     assertThat(summary)
         .contains("Scenario : Server")
@@ -180,6 +194,7 @@ class MlperfRunCommandIT {
         .contains("Queries failed (empty response) : 0")
         .contains("offline_expected_qps : 10.0")
         .doesNotContain("Performance constraints satisfied");
+    assertThat(run.out()).contains("mlperf: harness: ");
     assertThat(Files.exists(output.resolve("records.jsonl"))).isTrue();
     assertThat(Files.readAllLines(output.resolve("records.jsonl"))).hasSize(16);
   }

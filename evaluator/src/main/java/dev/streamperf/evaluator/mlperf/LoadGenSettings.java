@@ -129,6 +129,19 @@ public record LoadGenSettings(
         earlyStoppingConfidence);
   }
 
+  public LoadGenSettings withServerTargetLatency(Duration latency) {
+    return new LoadGenSettings(
+        scenario,
+        mode,
+        minDuration,
+        minQueryCount,
+        serverTargetQps,
+        latency,
+        targetLatencyPercentile,
+        offlineExpectedQps,
+        earlyStoppingConfidence);
+  }
+
   public LoadGenSettings withOfflineExpectedQps(double qps) {
     return new LoadGenSettings(
         scenario,
