@@ -81,6 +81,8 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Mixin SimulatorOptions simulatorOptions;
 
+  @Mixin MetricsOptions metricsOptions;
+
   @Option(
       names = "--workers",
       paramLabel = "N",
@@ -109,15 +111,6 @@ final class ProfileCommand implements Callable<Integer> {
       negatable = false,
       description = "Do not start the evaluator (requests with references then go unscored).")
   boolean noEvaluator;
-
-  @Option(
-      names = "--metrics-http-port",
-      paramLabel = "PORT",
-      defaultValue = "0",
-      description =
-          "Port of the metrics app's /metrics and /runs API; 0 takes a free one, printed at start"
-              + " (default: ${DEFAULT-VALUE}).")
-  int metricsHttpPort;
 
   @Option(
       names = "--progress-interval",
@@ -171,7 +164,16 @@ final class ProfileCommand implements Callable<Integer> {
       pipeline.startStreams(
           metricsConfig(streamsCluster, suffix), evaluatorConfig(streamsCluster, suffix));
       MetricsApp metrics = pipeline.metrics();
-      say(out, "metrics on http://127.0.0.1:" + metrics.httpPort() + "/metrics");
+      if (metrics.httpPort() > 0) {
+        String host = metrics.config().httpHost();
+        say(
+            out,
+            "metrics on http://"
+                + (host.equals("0.0.0.0") ? "127.0.0.1" : host)
+                + ":"
+                + metrics.httpPort()
+                + "/metrics and /runs");
+      }
 
       WorkerConfig base = workerConfig(urls);
       for (int i = 0; i < workers; i++) {
@@ -361,16 +363,25 @@ final class ProfileCommand implements Callable<Integer> {
   }
 
   private MetricsConfig metricsConfig(ClusterConfig cluster, String suffix) {
-    // A profile's own application id: it must hold every partition of its run itself, never share
-    // them with a deployed metrics app on the same cluster. Being new, and starting at the topics'
-    // ends, it has no backlog to wait for: a partition that has seen nothing is idle at once, and a
-    // short run finishes as soon as its results are in.
-    return MetricsConfig.builder(cluster)
-        .startupGrace(Duration.ZERO)
-        .applicationId("streamperf-profile-metrics-" + suffix)
-        .httpPort(metricsHttpPort)
-        .httpHost("127.0.0.1")
-        .build();
+    MetricsConfig.Builder b = metricsOptions.config(cluster).toBuilder();
+    // Unless told otherwise, a profile's metrics app is its own: a new application id (it must hold
+    // every partition of its run itself, never share them with a deployed metrics app); being new
+    // and starting at the topics' ends it has no backlog to wait for, so a partition that has seen
+    // nothing is idle at once and a short run finishes as soon as its results are in; /metrics on
+    // a free loopback port, printed.
+    if (!matched("--metrics-application-id")) {
+      b.applicationId("streamperf-profile-metrics-" + suffix);
+    }
+    if (!matched("--metrics-startup-grace")) {
+      b.startupGrace(Duration.ZERO);
+    }
+    if (!matched("--http-port")) {
+      b.httpPort(0);
+    }
+    if (!matched("--http-host")) {
+      b.httpHost("127.0.0.1");
+    }
+    return b.build();
   }
 
   private EvaluatorConfig evaluatorConfig(ClusterConfig cluster, String suffix) {
