@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamperf.embedded.EmbeddedStack;
+import dev.streamperf.metrics.bench.MetricsBenchmark;
 import dev.streamperf.metrics.bench.SyntheticRun;
 import dev.streamperf.schemas.Phase;
 import dev.streamperf.schemas.RequestResult;
@@ -46,9 +47,17 @@ class ReportCommandIT {
   private static final List<RequestResult> firstResults = new ArrayList<>();
 
   @BeforeAll
-  static void publishARun() {
+  static void publishARun() throws InterruptedException {
     stack = EmbeddedStack.start(TopicCatalog.builder().partitions(2).replicationFactor(1).build());
     ClusterConfig cluster = stack.cluster();
+    MetricsBenchmark.awaitLeaders(cluster);
+    List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.kafka.clients.producer.Callback check =
+        (metadata, e) -> {
+          if (e != null) {
+            failures.add(e);
+          }
+        };
     long nowUs = System.currentTimeMillis() * 1_000L;
     SyntheticRun run =
         new SyntheticRun(
@@ -76,12 +85,13 @@ class ReportCommandIT {
             @Override
             public void tokenEvent(TokenEvent e) {
               producer.send(
-                  new ProducerRecord<>(cluster.topics().tokenEvents(), e.getRequestId(), e));
+                  new ProducerRecord<>(cluster.topics().tokenEvents(), e.getRequestId(), e), check);
             }
 
             @Override
             public void result(RequestResult r) {
-              producer.send(new ProducerRecord<>(cluster.topics().results(), r.getRequestId(), r));
+              producer.send(
+                  new ProducerRecord<>(cluster.topics().results(), r.getRequestId(), r), check);
               if (seen.add(r.getRequestId()) && r.getPhase() == Phase.PROFILING) {
                 firstResults.add(r);
               }
@@ -89,14 +99,17 @@ class ReportCommandIT {
 
             @Override
             public void score(Score s) {
-              producer.send(new ProducerRecord<>(cluster.topics().scores(), s.getRequestId(), s));
+              producer.send(
+                  new ProducerRecord<>(cluster.topics().scores(), s.getRequestId(), s), check);
             }
           });
       producer.send(
           new ProducerRecord<>(
-              cluster.topics().runs(), RUN, run.announcement(RunStatus.PRODUCED, nowUs)));
+              cluster.topics().runs(), RUN, run.announcement(RunStatus.PRODUCED, nowUs)),
+          check);
       producer.flush();
     }
+    assertThat(failures).as("records that could not be published").isEmpty();
   }
 
   @AfterAll

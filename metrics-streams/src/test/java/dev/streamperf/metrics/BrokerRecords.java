@@ -20,9 +20,14 @@ final class BrokerRecords implements AutoCloseable {
   private final ClusterConfig cluster;
   private final KafkaProducer<String, Object> producer;
 
+  private final java.util.concurrent.atomic.AtomicReference<Exception> failure =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** Waits for the topics' leaders first: a just-created topic refuses and can stall appends. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  BrokerRecords(ClusterConfig cluster) {
+  BrokerRecords(ClusterConfig cluster) throws InterruptedException {
     this.cluster = cluster;
+    dev.streamperf.metrics.bench.MetricsBenchmark.awaitLeaders(cluster);
     var config = cluster.producerConfig("metrics-it");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
@@ -36,19 +41,21 @@ final class BrokerRecords implements AutoCloseable {
   }
 
   void send(RunEvent e) {
-    producer.send(new ProducerRecord<>(cluster.topics().runs(), e.getRunId(), e));
+    producer.send(new ProducerRecord<>(cluster.topics().runs(), e.getRunId(), e), this::sent);
   }
 
   void send(TokenEvent e) {
-    producer.send(new ProducerRecord<>(cluster.topics().tokenEvents(), e.getRequestId(), e));
+    producer.send(
+        new ProducerRecord<>(cluster.topics().tokenEvents(), e.getRequestId(), e), this::sent);
   }
 
   void send(RequestResult r) {
-    producer.send(new ProducerRecord<>(cluster.topics().results(), r.getRequestId(), r));
+    producer.send(
+        new ProducerRecord<>(cluster.topics().results(), r.getRequestId(), r), this::sent);
   }
 
   void send(Score s) {
-    producer.send(new ProducerRecord<>(cluster.topics().scores(), s.getRequestId(), s));
+    producer.send(new ProducerRecord<>(cluster.topics().scores(), s.getRequestId(), s), this::sent);
   }
 
   /** A sink that publishes. */
@@ -71,13 +78,29 @@ final class BrokerRecords implements AutoCloseable {
     };
   }
 
+  /** Waits for every record sent; fails when one could not be published. */
   void flush() {
     producer.flush();
+    check();
   }
 
   @Override
   public void close() {
     producer.close();
+    check();
+  }
+
+  private void sent(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
+    if (e != null) {
+      failure.compareAndSet(null, e);
+    }
+  }
+
+  private void check() {
+    Exception e = failure.get();
+    if (e != null) {
+      throw new IllegalStateException("a test record could not be published: " + e, e);
+    }
   }
 
   /** The same records kept in publication order, for a TopologyTestDriver. */

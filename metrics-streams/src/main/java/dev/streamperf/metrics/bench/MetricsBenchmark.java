@@ -159,6 +159,7 @@ public final class MetricsBenchmark {
             0.0,
             0.0,
             List.of("http://bench-a", "http://bench-b"));
+    awaitLeaders(cluster);
     long publishStart = System.nanoTime();
     long[] counts = new long[2];
     try (Publisher p = new Publisher(cluster)) {
@@ -383,9 +384,47 @@ public final class MetricsBenchmark {
         "metrics benchmark: the backlog was not committed within " + timeout);
   }
 
-  /** A fast non-transactional producer of any contract. */
+  /**
+   * Waits until every partition of the topics the benchmark writes has a leader that answers: a
+   * topic created a moment ago refuses appends for a while, and an idempotent producer whose first
+   * batch of a partition was refused can stall that partition until its delivery timeout.
+   */
+  public static void awaitLeaders(ClusterConfig cluster) throws InterruptedException {
+    List<String> topics =
+        List.of(
+            cluster.topics().runs(),
+            cluster.topics().tokenEvents(),
+            cluster.topics().results(),
+            cluster.topics().scores());
+    try (Admin admin = cluster.admin()) {
+      Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get()
+          .forEach(
+              (name, d) ->
+                  d.partitions()
+                      .forEach(
+                          p ->
+                              specs.put(
+                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+      admin.listOffsets(specs).all().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "metrics benchmark: the topics' leaders do not answer: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  /**
+   * A fast non-transactional producer of any contract; {@link #close()} fails when a record could
+   * not be published, so the figures never count records that are not there.
+   */
   private static final class Publisher implements AutoCloseable {
     private final KafkaProducer<String, SpecificRecord> producer;
+    private final java.util.concurrent.atomic.AtomicLong failed =
+        new java.util.concurrent.atomic.AtomicLong();
+    private volatile Exception firstFailure;
 
     @SuppressWarnings("unchecked")
     Publisher(ClusterConfig cluster) {
@@ -402,12 +441,26 @@ public final class MetricsBenchmark {
     }
 
     void send(String topic, String key, SpecificRecord value) {
-      producer.send(new ProducerRecord<>(topic, key, value));
+      producer.send(
+          new ProducerRecord<>(topic, key, value),
+          (metadata, e) -> {
+            if (e != null && failed.getAndIncrement() == 0) {
+              firstFailure = e;
+            }
+          });
     }
 
     @Override
     public void close() {
       producer.close();
+      if (failed.get() > 0) {
+        throw new IllegalStateException(
+            "metrics benchmark: "
+                + failed.get()
+                + " records could not be published: "
+                + firstFailure.getMessage(),
+            firstFailure);
+      }
     }
   }
 }

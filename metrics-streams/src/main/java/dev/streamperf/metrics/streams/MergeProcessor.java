@@ -47,6 +47,7 @@ final class MergeProcessor implements FixedKeyProcessor<String, PartialMessage, 
   private MergeState state;
   private TaskCounters counters;
   private long lastAdvanceMs = Long.MIN_VALUE / 2;
+  private long lastTickTimestamp;
   private long lastLateLogMs = -LATE_LOG_INTERVAL_MS;
   private long lateDeltasNotLogged;
 
@@ -100,7 +101,10 @@ final class MergeProcessor implements FixedKeyProcessor<String, PartialMessage, 
     }
     long tick = state.takeTick();
     if (tick > 0) {
-      context.forward(record.withValue(tick));
+      // the barrier is a table: a tick older than the one before it would be logged as an
+      // out-of-order update, and partials of many partitions arrive out of event-time order
+      lastTickTimestamp = Math.max(lastTickTimestamp, record.timestamp());
+      context.forward(record.withValue(tick).withTimestamp(lastTickTimestamp));
     }
   }
 
