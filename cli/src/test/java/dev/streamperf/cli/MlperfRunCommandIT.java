@@ -1,8 +1,10 @@
 package dev.streamperf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.streamperf.embedded.EmbeddedStack;
+import dev.streamperf.embedded.LlamaCppServer;
 import dev.streamperf.evaluator.mlperf.AccuracyLog;
 import dev.streamperf.schemas.topics.TopicCatalog;
 import java.io.PrintWriter;
@@ -42,8 +44,6 @@ class MlperfRunCommandIT {
                 fixture("product_catalogue.jsonl"),
                 "--output-dir",
                 output.toString(),
-                "-m",
-                "sim-vl",
                 "--random-seed",
                 "7",
                 "--progress-interval",
@@ -214,5 +214,35 @@ class MlperfRunCommandIT {
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
     assertThat(run.err()).contains("4 of 4 queries failed and count as empty responses");
     assertThat(summary()).contains("Queries failed (empty response) : 4");
+  }
+
+  /**
+   * Against the real llama.cpp server (a tiny random model that reads images): the reference's
+   * prompt with its JPEG and PNG data URLs is accepted, every query answers, every response is
+   * logged and scored (random text: unparsable, F1 0).
+   */
+  @Test
+  void accuracyRunAgainstTheRealLlamaCppServer() throws Exception {
+    if ("true".equals(System.getenv("CI"))) {
+      assertThat(LlamaCppServer.isBuilt()).as("llama.cpp must be built in CI").isTrue();
+    } else {
+      assumeThat(LlamaCppServer.isBuilt()).as("llama.cpp server built").isTrue();
+    }
+    // the benchmark sends no max_tokens: the server's own default length (-n) bounds the answers
+    try (LlamaCppServer llama = LlamaCppServer.start(0, List.of("-n", "16"))) {
+      Run run = mlperf("--mode", "accuracy", "-m", LlamaCppServer.MODEL, "--url", llama.baseUrl());
+      assertThat(run.code()).as(run.out() + run.err()).isEqualTo(3);
+      assertThat(run.out())
+          .doesNotContain("started the simulator")
+          .contains(
+              "responses evaluated             8 (8 distinct samples of 8 in the ground truth)")
+          .contains("live evaluator                  category F1 0.000000 over 8 scores");
+      assertThat(summary())
+          .contains("Queries completed               : 8")
+          .contains("Queries failed (empty response) : 0");
+      assertThat(AccuracyLog.read(output.resolve("mlperf_log_accuracy.json")))
+          .hasSize(8)
+          .allSatisfy(e -> assertThat(e.tokenCount()).isEqualTo(16));
+    }
   }
 }
