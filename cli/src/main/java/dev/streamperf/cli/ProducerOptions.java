@@ -1,6 +1,11 @@
 package dev.streamperf.cli;
 
 import dev.streamperf.producer.ProducerConfig;
+import dev.streamperf.producer.input.FixedSchedule;
+import dev.streamperf.producer.input.InputFormat;
+import dev.streamperf.producer.input.InputParser;
+import dev.streamperf.producer.input.InputSpec;
+import dev.streamperf.producer.input.MediaUrls;
 import dev.streamperf.producer.spec.ArrivalPattern;
 import dev.streamperf.producer.spec.AudioFormat;
 import dev.streamperf.producer.spec.AudioSpec;
@@ -14,6 +19,7 @@ import dev.streamperf.producer.spec.PromptSpec;
 import dev.streamperf.producer.spec.StopSpec;
 import dev.streamperf.producer.spec.WarmupSpec;
 import dev.streamperf.schemas.cluster.ClusterConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -355,6 +361,68 @@ public final class ProducerOptions {
       description = "Warmup time from the run's start.")
   Double warmupSeconds;
 
+  // --- inputs
+
+  @Option(
+      names = "--input-file",
+      paramLabel = "PATH",
+      description =
+          "Requests from a file instead of synthetic ones: AIPerf's single_turn, multi_turn,"
+              + " random_pool (a file or a directory of files) or mooncake_trace JSON Lines,"
+              + " GenAI-Perf's BYOD lines, or a BurstGPT CSV. Media are paths relative to the file"
+              + " or http(s) URLs. The whole file is checked before anything is published.")
+  Path inputFile;
+
+  @Option(
+      names = "--custom-dataset-type",
+      paramLabel = "TYPE",
+      description =
+          "Format of --input-file: single_turn, multi_turn, random_pool, mooncake_trace,"
+              + " genai_perf or burst_gpt_trace (default: from the file's name and first line).")
+  String customDatasetType;
+
+  @Option(
+      names = "--media-urls",
+      paramLabel = "pass|fetch",
+      defaultValue = "pass",
+      description =
+          "http(s) media in an input: pass them for the server to fetch, or fetch them before the"
+              + " run and publish them to the media topic (default: ${DEFAULT-VALUE}).")
+  String mediaUrls;
+
+  @Option(
+      names = "--fixed-schedule",
+      description =
+          "Send each request at its input timestamp (ms) instead of --request-rate or"
+              + " --concurrency; the default for mooncake_trace and burst_gpt_trace inputs when"
+              + " neither is given.")
+  boolean fixedSchedule;
+
+  @Option(
+      names = "--fixed-schedule-auto-offset",
+      description = "Count the fixed schedule from the input's first timestamp.")
+  boolean fixedScheduleAutoOffset;
+
+  @Option(
+      names = "--fixed-schedule-start-offset",
+      paramLabel = "MS",
+      description =
+          "Start the fixed schedule at this timestamp (ms), skipping earlier requests; counted"
+              + " from it.")
+  Long fixedScheduleStart;
+
+  @Option(
+      names = "--fixed-schedule-end-offset",
+      paramLabel = "MS",
+      description = "End the fixed schedule at this timestamp (ms), skipping later requests.")
+  Long fixedScheduleEnd;
+
+  @Option(
+      names = "--fixed-schedule-speedup",
+      paramLabel = "X",
+      description = "Run the fixed schedule X times faster: gaps scaled by 1/X (default: 1).")
+  Double fixedScheduleSpeedup;
+
   // --- streamperf's own
 
   @Option(
@@ -389,8 +457,19 @@ public final class ProducerOptions {
   /** The producer's configuration on a cluster; checks every value. */
   public ProducerConfig config(
       ClusterConfig cluster, List<String> endpoints, TokenizerOptions tokenizer) {
+    InputSpec input = input();
     LoadSpec load;
-    if (requestRate != null) {
+    if (input != null && input.schedule() != null) {
+      if (requestRate != null) {
+        throw new IllegalArgumentException(
+            "--request-rate: "
+                + requestRate
+                + " (expected: not with --fixed-schedule; the input's timestamps are the"
+                + " schedule)");
+      }
+      // the input's schedule replaces this rate; a --concurrency caps it
+      load = new LoadSpec.OpenLoop(1, ArrivalPattern.CONSTANT, null, concurrency, null, null);
+    } else if (requestRate != null) {
       load =
           new LoadSpec.OpenLoop(
               requestRate,
@@ -463,7 +542,41 @@ public final class ProducerOptions {
         .lead(lead)
         .commitInterval(commitInterval)
         .resultsIsolation(resultsIsolation)
+        .input(input)
         .build();
+  }
+
+  /** The input the options name, or null for synthetic sessions. */
+  InputSpec input() {
+    boolean scheduleOptions =
+        fixedSchedule
+            || fixedScheduleAutoOffset
+            || fixedScheduleStart != null
+            || fixedScheduleEnd != null
+            || fixedScheduleSpeedup != null;
+    if (inputFile == null) {
+      if (customDatasetType != null || scheduleOptions) {
+        throw new IllegalArgumentException(
+            (customDatasetType != null ? "--custom-dataset-type" : "--fixed-schedule")
+                + ": expected with --input-file");
+      }
+      return null;
+    }
+    InputFormat format = customDatasetType == null ? null : InputFormat.of(customDatasetType);
+    boolean trace =
+        InputParser.formatOf(inputFile, format).trace()
+            && requestRate == null
+            && concurrency == null;
+    FixedSchedule schedule = null;
+    if (scheduleOptions || trace) {
+      schedule =
+          new FixedSchedule(
+              fixedScheduleAutoOffset,
+              fixedScheduleStart,
+              fixedScheduleEnd,
+              fixedScheduleSpeedup == null ? 1.0 : fixedScheduleSpeedup);
+    }
+    return new InputSpec.File(inputFile, format, MediaUrls.of(mediaUrls), schedule);
   }
 
   static Duration seconds(String option, Double seconds) {

@@ -3,6 +3,7 @@ package dev.streamperf.producer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamperf.producer.input.InputSpec;
 import dev.streamperf.producer.spec.AudioSpec;
 import dev.streamperf.producer.spec.ConversationSpec;
 import dev.streamperf.producer.spec.ExtraInputs;
@@ -77,6 +78,7 @@ public final class ProducerConfig {
   private final IsolationLevel resultsIsolation;
   private final MicrosClock clock;
   private final Tokenizers.HubOptions tokenizerHub;
+  private final InputSpec input;
 
   private ProducerConfig(Builder b) {
     this.cluster = b.cluster;
@@ -100,14 +102,19 @@ public final class ProducerConfig {
     this.resultsIsolation = b.resultsIsolation;
     this.clock = b.clock;
     this.tokenizerHub = b.tokenizerHub;
+    this.input = b.input;
     if (b.soak && b.stop.bounded()) {
       throw new IllegalArgumentException(
           "--soak: expected without --request-count, --num-sessions or --benchmark-duration");
     }
     this.soak = b.soak;
-    this.stopDefaulted = !b.stop.bounded() && !b.soak;
+    // a finite input (a file, a dataset, a replayed run) ends with its last session
+    boolean endsByItself = b.input != null && b.input.finite();
+    this.stopDefaulted = !b.stop.bounded() && !b.soak && !endsByItself;
     this.stop =
-        b.stop.bounded() || b.soak ? b.stop : new StopSpec(defaultRequestCount(b.load), null, null);
+        b.stop.bounded() || b.soak || endsByItself
+            ? b.stop
+            : new StopSpec(defaultRequestCount(b.load), null, null);
   }
 
   /** AIPerf's default for synthetic data: {@code max(10, 2 × concurrency)} requests. */
@@ -150,6 +157,7 @@ public final class ProducerConfig {
     b.resultsIsolation = resultsIsolation;
     b.clock = clock;
     b.tokenizerHub = tokenizerHub;
+    b.input = input;
     return b;
   }
 
@@ -257,6 +265,14 @@ public final class ProducerConfig {
     return tokenizerHub;
   }
 
+  /**
+   * Where the sessions come from when they are not synthetic (an input file, a public dataset, an
+   * earlier run); null for synthetic sessions.
+   */
+  public InputSpec input() {
+    return input;
+  }
+
   /** Whether results are read back (closed loop, or an open loop with a concurrency cap). */
   public boolean readsResults() {
     return load instanceof LoadSpec.ClosedLoop
@@ -287,6 +303,9 @@ public final class ProducerConfig {
     sound.put("format", lower(audio.format()));
     root.set("audio", sound);
     root.set("extra_inputs", extraInputs.asJson());
+    if (input != null) {
+      root.set("input", inputJson());
+    }
     ObjectNode loadNode = root.putObject("load");
     if (load instanceof LoadSpec.ClosedLoop c) {
       loadNode.put("mode", "closed");
@@ -331,6 +350,30 @@ public final class ProducerConfig {
     ArrayNode keys = kafka.putArray("kafka_property_keys");
     cluster.kafkaProperties().keySet().stream().sorted().forEach(keys::add);
     return root;
+  }
+
+  private ObjectNode inputJson() {
+    ObjectNode node = JSON.createObjectNode();
+    if (input instanceof InputSpec.File f) {
+      node.put("input_file", f.path().toString());
+      node.put("custom_dataset_type", f.format() == null ? null : f.format().label());
+      node.put("media_urls", lower(f.mediaUrls()));
+    } else if (input instanceof InputSpec.Dataset d) {
+      node.put("public_dataset", d.name());
+      node.put("dataset_path", d.localPath() == null ? null : d.localPath().toString());
+      node.put("hf_endpoint", withoutUserInfo(d.endpoint().toString()));
+    } else if (input instanceof InputSpec.Replay r) {
+      node.put("replay_of", r.runId());
+      node.put("speed", r.speed());
+    }
+    if (input.schedule() != null && !(input instanceof InputSpec.Replay)) {
+      ObjectNode fixed = node.putObject("fixed_schedule");
+      fixed.put("auto_offset", input.schedule().autoOffset());
+      fixed.put("start_offset_ms", input.schedule().startOffsetMs());
+      fixed.put("end_offset_ms", input.schedule().endOffsetMs());
+      fixed.put("speedup", input.schedule().speedup());
+    }
+    return node;
   }
 
   private static void putDuration(ObjectNode node, String name, Duration value) {
@@ -390,6 +433,7 @@ public final class ProducerConfig {
     private IsolationLevel resultsIsolation = IsolationLevel.READ_COMMITTED;
     private MicrosClock clock = MicrosClock.system();
     private Tokenizers.HubOptions tokenizerHub = Tokenizers.HubOptions.defaults();
+    private InputSpec input;
 
     private Builder(ClusterConfig cluster) {
       this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -552,6 +596,12 @@ public final class ProducerConfig {
       return this;
     }
 
+    /** Sessions from an input file, a public dataset or an earlier run; null: synthetic. */
+    public Builder input(InputSpec input) {
+      this.input = input;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException when a value or a combination is invalid
      */
@@ -568,6 +618,11 @@ public final class ProducerConfig {
                 + " (expected: <= --output-tokens-mean "
                 + osl
                 + ", or servers reject the request)");
+      }
+      if (input != null && input.schedule() != null && load instanceof LoadSpec.ClosedLoop) {
+        throw new IllegalArgumentException(
+            "--fixed-schedule: expected with an open loop (the input's timestamps are the"
+                + " schedule), not a closed loop of --concurrency");
       }
       return new ProducerConfig(this);
     }

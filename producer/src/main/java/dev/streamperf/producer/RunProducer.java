@@ -3,6 +3,8 @@ package dev.streamperf.producer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamperf.producer.input.InputSource;
+import dev.streamperf.producer.input.InputSpec;
 import dev.streamperf.producer.media.Medium;
 import dev.streamperf.producer.publish.RequestLog;
 import dev.streamperf.producer.publish.ResultsReader;
@@ -102,9 +104,12 @@ public final class RunProducer {
   /** What a source factory gets to build a run's source. */
   public record ProducerContext(ProducerConfig config, Seeds seeds, PromptSynthesizer prompts) {}
 
-  /** A producer of synthetic sessions. */
+  /**
+   * A producer of the configuration's sessions: synthetic, or from its input (a file, a public
+   * dataset, an earlier run), loaded and checked in {@link #start()} before anything is published.
+   */
   public RunProducer(ProducerConfig config) {
-    this(config, RunProducer::synthetic);
+    this(config, RunProducer::configured);
   }
 
   /**
@@ -116,6 +121,17 @@ public final class RunProducer {
     this.config = config;
     this.clock = config.clock();
     this.sourceFactory = sourceFactory;
+  }
+
+  private static SessionSource configured(ProducerContext context) {
+    ProducerConfig c = context.config();
+    if (c.input() instanceof InputSpec.File file) {
+      return new InputSource(file, context.prompts(), context.seeds(), c.stop().bounded());
+    }
+    if (c.input() != null) {
+      throw new IllegalArgumentException("input " + c.input() + ": not supported yet");
+    }
+    return synthetic(context);
   }
 
   private static SessionSource synthetic(ProducerContext context) {
@@ -511,7 +527,7 @@ public final class RunProducer {
         .setWarmupRequests(warmupRequests)
         .setFinishedUs(status == RunStatus.ABORTED ? now : null)
         .setMessage(message)
-        .setReplayOf(null)
+        .setReplayOf(config.input() instanceof InputSpec.Replay r ? r.runId() : null)
         .setProducerId(producerId)
         .build();
   }
@@ -564,6 +580,11 @@ public final class RunProducer {
           "closed loop, concurrency "
               + c.concurrency()
               + (c.concurrencyRamp() == null ? "" : " ramped over " + c.concurrencyRamp());
+    } else if (config.input() != null && config.input().schedule() != null) {
+      LoadSpec.OpenLoop o = (LoadSpec.OpenLoop) config.load();
+      load =
+          "fixed schedule"
+              + (o.concurrencyCap() == null ? "" : ", concurrency cap " + o.concurrencyCap());
     } else {
       LoadSpec.OpenLoop o = (LoadSpec.OpenLoop) config.load();
       load =

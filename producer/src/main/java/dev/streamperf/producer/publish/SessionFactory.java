@@ -1,5 +1,8 @@
 package dev.streamperf.producer.publish;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamperf.producer.random.Seeds;
 import dev.streamperf.producer.source.SessionTemplate;
 import dev.streamperf.producer.source.TurnTemplate;
@@ -18,6 +21,8 @@ import java.util.List;
  * runs of the same seed carry identical turns.
  */
 public final class SessionFactory {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<String> models;
   private final ModelSelection selection;
@@ -86,6 +91,10 @@ public final class SessionFactory {
       Long intendedSendUs,
       Long creditReleasedUs,
       long publishedUs) {
+    if (template.prototype() != null) {
+      return rebuild(
+          runId, sequence, template, turns, phase, intendedSendUs, creditReleasedUs, publishedUs);
+    }
     List<Turn> out = new ArrayList<>(turns);
     for (int t = 0; t < turns; t++) {
       TurnTemplate turn = template.turns().get(t);
@@ -113,8 +122,59 @@ public final class SessionFactory {
         .setStream(streaming)
         .setTurns(out)
         .setSampling(sampling)
-        .setExtraBody(extraBody)
+        .setExtraBody(merge(extraBody, template.extraBody()))
         .setSource(template.source())
         .build();
+  }
+
+  /**
+   * A recorded request re-addressed: same model, stream flag, sampling, extra body and turns (cut
+   * to {@code turns}), with this run's ids, phase and schedule stamps.
+   */
+  private static InferenceRequest rebuild(
+      String runId,
+      long sequence,
+      SessionTemplate template,
+      int turns,
+      Phase phase,
+      Long intendedSendUs,
+      Long creditReleasedUs,
+      long publishedUs) {
+    InferenceRequest prototype = template.prototype();
+    List<Turn> out = new ArrayList<>(turns);
+    for (int t = 0; t < turns; t++) {
+      out.add(
+          Turn.newBuilder(prototype.getTurns().get(t))
+              .setRequestId(requestId(sequence, t, turns))
+              .build());
+    }
+    return InferenceRequest.newBuilder(prototype)
+        .setRunId(runId)
+        .setSessionId(sessionId(sequence))
+        .setSequence(sequence)
+        .setPhase(phase)
+        .setIntendedSendUs(intendedSendUs)
+        .setCreditReleasedUs(creditReleasedUs)
+        .setPublishedUs(publishedUs)
+        .setTurns(out)
+        .setSource(template.source())
+        .build();
+  }
+
+  /** The run's extra body with a session's members shallow-merged over it. */
+  static String merge(String runBody, String sessionBody) {
+    if (sessionBody == null) {
+      return runBody;
+    }
+    if (runBody == null) {
+      return sessionBody;
+    }
+    try {
+      ObjectNode merged = (ObjectNode) JSON.readTree(runBody);
+      merged.setAll((ObjectNode) JSON.readTree(sessionBody));
+      return merged.toString();
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalArgumentException("extra body: not a JSON object: " + e.getMessage(), e);
+    }
   }
 }

@@ -26,7 +26,13 @@ public final class Seeds {
     /** Model selection, one stream per session. */
     MODEL,
     /** Run-level choices (a seed drawn when none was given is not one of these). */
-    RUN
+    RUN,
+    /** Prompts an input file asks for by length, one stream per line. */
+    INPUT,
+    /** Prefix blocks of a trace's hash ids, one stream per hash id. */
+    INPUT_BLOCK,
+    /** Entries drawn from a random pool, one stream per session. */
+    POOL
   }
 
   private final long seed;
