@@ -119,11 +119,16 @@ function wiringErrors(dashboard) {
   const errors = [];
   const isPrometheus = (ds) => ds?.type === "prometheus" && ds?.uid === "prometheus";
   const ids = new Set();
+  const titles = new Set();
   for (const p of panels(dashboard)) {
     if (ids.has(p.id)) {
       errors.push(`panel "${p.title}": id ${p.id} is not unique`);
     }
     ids.add(p.id);
+    if (titles.has(p.title)) {
+      errors.push(`panel "${p.title}": another panel has this title`);
+    }
+    titles.add(p.title);
     if (p.type === "row") {
       continue;
     }
@@ -231,7 +236,7 @@ for (const { name, json } of dashboards) {
     assert.equal(json.schemaVersion, grafana.defaultSchemaVersion(), "schemaVersion");
   });
 
-  test(`${name}: Prometheus datasource, unique ids, every variable defined and used`, () => {
+  test(`${name}: Prometheus datasource, unique ids and titles, variables defined and used`, () => {
     assert.deepEqual(wiringErrors(json), []);
   });
 
@@ -273,16 +278,18 @@ test("the schema check refuses a misspelt field, a wrong type and bad panel opti
   assert.match(errors, /custom\/?: must NOT have additional properties \(lineWidht\)/);
 });
 
-test("the wiring check refuses an unknown variable, another datasource and a repeated id", () => {
+test("the wiring check refuses an unknown variable, a datasource, a repeated id or title", () => {
   const broken = structuredClone(sample);
   const p = firstPanel(broken);
   p.targets[0].expr = 'up{run=~"$runn"}';
   p.datasource = { type: "prometheus", uid: "other" };
   panels(broken)[2].id = panels(broken)[3].id;
+  panels(broken)[5].title = panels(broken)[4].title;
   const errors = wiringErrors(broken).join("\n");
   assert.match(errors, /\$runn is not a variable/);
   assert.match(errors, /datasource .*other/);
   assert.match(errors, /is not unique/);
+  assert.match(errors, /another panel has this title/);
 });
 
 test("the layout check refuses overlapping panels", () => {
