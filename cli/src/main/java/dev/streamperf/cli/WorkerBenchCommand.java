@@ -79,6 +79,13 @@ final class WorkerBenchCommand implements Callable<Integer> {
   Integer ioThreads;
 
   @Option(
+      names = "--sim-io-threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Simulator event loops; 0 takes one per CPU (default: ${DEFAULT-VALUE}).")
+  int simulatorIoThreads;
+
+  @Option(
       names = "--streams",
       paramLabel = "N",
       defaultValue = "256",
@@ -194,7 +201,11 @@ final class WorkerBenchCommand implements Callable<Integer> {
         warmup,
         duration);
     out.flush();
-    WorkerBenchmark bench = new WorkerBenchmark(warmup, duration, threads);
+    if (simulatorIoThreads < 0) {
+      throw new IllegalArgumentException(
+          "--sim-io-threads: " + simulatorIoThreads + " (expected: >= 0)");
+    }
+    WorkerBenchmark bench = new WorkerBenchmark(warmup, duration, threads, simulatorIoThreads);
     int missed = 0;
     for (String name : run) {
       if (name.equals("open-streams")
@@ -284,6 +295,8 @@ final class WorkerBenchCommand implements Callable<Integer> {
       command.add("--io-threads");
       command.add(ioThreads.toString());
     }
+    command.add("--sim-io-threads");
+    command.add(Integer.toString(simulatorIoThreads));
     try {
       Process child =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

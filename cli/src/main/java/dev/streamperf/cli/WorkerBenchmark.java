@@ -56,11 +56,17 @@ final class WorkerBenchmark {
   private final Duration warmup;
   private final Duration window;
   private final int ioThreads;
+  private final int simulatorIoThreads;
 
-  WorkerBenchmark(Duration warmup, Duration window, int ioThreads) {
+  /**
+   * @param ioThreads the worker's event loops
+   * @param simulatorIoThreads the simulator's event loops; 0 takes one per CPU
+   */
+  WorkerBenchmark(Duration warmup, Duration window, int ioThreads, int simulatorIoThreads) {
     this.warmup = warmup;
     this.window = window;
     this.ioThreads = ioThreads;
+    this.simulatorIoThreads = simulatorIoThreads;
   }
 
   private WorkerConfig config(String url, int maxInFlight) {
@@ -73,8 +79,9 @@ final class WorkerBenchmark {
         .build();
   }
 
-  private static List<String> simArgs(double ttftMs, double itlMs, int tokens) {
+  private List<String> simArgs(double ttftMs, double itlMs, int tokens) {
     return List.of(
+        "--sim-io-threads", Integer.toString(simulatorIoThreads),
         "--sim-ttft-ms", Double.toString(ttftMs),
         "--sim-ttft-per-token-ms", "0",
         "--sim-itl-ms", Double.toString(itlMs),
@@ -350,6 +357,7 @@ final class WorkerBenchmark {
                 .itl(itl)
                 .outputLengths(OutputLengths.fixed(tokens))
                 .maxRunningSequences(100_000)
+                .ioThreads(simulatorIoThreads)
                 .groundTruthRetention(Math.max(10_000, streams * 4))
                 .build())) {
       WorkerConfig config = config(sim.baseUrl(), streams);
