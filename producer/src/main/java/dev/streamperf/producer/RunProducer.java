@@ -12,6 +12,8 @@ import dev.streamperf.producer.publish.RunLog;
 import dev.streamperf.producer.publish.RunPublisher;
 import dev.streamperf.producer.publish.SessionFactory;
 import dev.streamperf.producer.random.Seeds;
+import dev.streamperf.producer.replay.ReplaySource;
+import dev.streamperf.producer.replay.RunRecords;
 import dev.streamperf.producer.schedule.Arrivals;
 import dev.streamperf.producer.schedule.ConcurrencyRamp;
 import dev.streamperf.producer.schedule.Pacer;
@@ -127,6 +129,10 @@ public final class RunProducer {
     ProducerConfig c = context.config();
     if (c.input() instanceof InputSpec.File file) {
       return new InputSource(file, context.prompts(), context.seeds(), c.stop().bounded());
+    }
+    if (c.input() instanceof InputSpec.Replay replay) {
+      RunRecords records = RunRecords.read(c.cluster(), replay.runId(), false, KAFKA_TIMEOUT);
+      return new ReplaySource(replay.runId(), records.requests(), replay.speed());
     }
     if (c.input() != null) {
       throw new IllegalArgumentException("input " + c.input() + ": not supported yet");
@@ -617,7 +623,9 @@ public final class RunProducer {
         seed,
         source.describe(),
         load,
-        stops.isEmpty() ? "until stopped (soak)" : "stop after " + String.join(" or ", stops),
+        stops.isEmpty()
+            ? source.size().isPresent() ? "until its last session" : "until stopped (soak)"
+            : "stop after " + String.join(" or ", stops),
         warmup);
   }
 
