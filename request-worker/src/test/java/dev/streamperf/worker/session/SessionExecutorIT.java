@@ -101,6 +101,12 @@ class SessionExecutorIT {
         executor.submit(PreparedSession.of(request("rr-" + i, 4), 1, i, Map.of()));
       }
       listener.await(10, Duration.ofSeconds(10));
+      // A simulator records its truth once the last chunk is written, which may be a moment after
+      // the worker read [DONE]: wait for both records to be in before comparing the shares.
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (a.groundTruth().size() + b.groundTruth().size() < 10 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       assertThat(a.groundTruth().size()).isEqualTo(5);
       assertThat(b.groundTruth().size()).isEqualTo(5);
     }
