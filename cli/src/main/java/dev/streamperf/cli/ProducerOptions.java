@@ -1,6 +1,8 @@
 package dev.streamperf.cli;
 
 import dev.streamperf.producer.ProducerConfig;
+import dev.streamperf.producer.dataset.DatasetSource;
+import dev.streamperf.producer.dataset.HfRows;
 import dev.streamperf.producer.input.FixedSchedule;
 import dev.streamperf.producer.input.InputFormat;
 import dev.streamperf.producer.input.InputParser;
@@ -19,10 +21,13 @@ import dev.streamperf.producer.spec.PromptSpec;
 import dev.streamperf.producer.spec.StopSpec;
 import dev.streamperf.producer.spec.WarmupSpec;
 import dev.streamperf.schemas.cluster.ClusterConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.common.IsolationLevel;
 import picocli.CommandLine.Option;
 
@@ -423,6 +428,32 @@ public final class ProducerOptions {
       description = "Run the fixed schedule X times faster: gaps scaled by 1/X (default: 1).")
   Double fixedScheduleSpeedup;
 
+  @Option(
+      names = "--public-dataset",
+      paramLabel = "NAME",
+      description =
+          "Requests from a public dataset: mmstar (Lin-Chen/MMStar val: question and image, the"
+              + " answer letter as the reference for the multiple_choice scorer). Rows and images"
+              + " come from the Hugging Face datasets-server and are cached under"
+              + " ~/.cache/streamperf/datasets.")
+  String publicDataset;
+
+  @Option(
+      names = "--dataset-path",
+      paramLabel = "PATH",
+      description =
+          "A local copy of --public-dataset: JSON Lines of its rows (or a directory holding"
+              + " rows.jsonl), images as paths relative to it, URLs or base64 bytes.")
+  Path datasetPath;
+
+  @Option(
+      names = "--hf-endpoint",
+      paramLabel = "URL",
+      description =
+          "Base URL of the datasets-server rows API (default: $HF_ENDPOINT, else"
+              + " https://datasets-server.huggingface.co).")
+  String hfEndpoint;
+
   // --- streamperf's own
 
   @Option(
@@ -554,6 +585,44 @@ public final class ProducerOptions {
             || fixedScheduleStart != null
             || fixedScheduleEnd != null
             || fixedScheduleSpeedup != null;
+    if (publicDataset != null) {
+      if (inputFile != null) {
+        throw new IllegalArgumentException(
+            "--public-dataset: " + publicDataset + " (expected: not with --input-file)");
+      }
+      if (customDatasetType != null || scheduleOptions) {
+        throw new IllegalArgumentException(
+            (customDatasetType != null ? "--custom-dataset-type" : "--fixed-schedule")
+                + ": expected with --input-file, not --public-dataset");
+      }
+      if (!DatasetSource.NAMES.contains(publicDataset.trim().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            "--public-dataset: '"
+                + publicDataset
+                + "' (expected one of: "
+                + String.join(", ", DatasetSource.NAMES)
+                + ")");
+      }
+      URI endpoint;
+      try {
+        endpoint =
+            hfEndpoint == null ? HfRows.endpointFromEnvironment() : new URI(hfEndpoint.trim());
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(
+            "--hf-endpoint: '" + hfEndpoint + "' (expected: an http(s) URL)");
+      }
+      return new InputSpec.Dataset(
+          publicDataset.trim().toLowerCase(Locale.ROOT),
+          datasetPath,
+          endpoint,
+          HfRows.defaultCacheDir(),
+          System.getenv("HF_TOKEN"));
+    }
+    if (datasetPath != null || hfEndpoint != null) {
+      throw new IllegalArgumentException(
+          (datasetPath != null ? "--dataset-path" : "--hf-endpoint")
+              + ": expected with --public-dataset");
+    }
     if (inputFile == null) {
       if (customDatasetType != null || scheduleOptions) {
         throw new IllegalArgumentException(

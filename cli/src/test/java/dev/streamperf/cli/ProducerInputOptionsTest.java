@@ -119,4 +119,32 @@ class ProducerInputOptionsTest {
                 ProducerCommandTest.parse("-m", "m", "--input-file", dir.resolve("no").toString()))
         .hasMessageContaining("no such file");
   }
+
+  @Test
+  void aPublicDatasetWithItsHubOrLocalCopy() throws IOException {
+    ProducerConfig hub =
+        ProducerCommandTest.parse(
+            "-m", "m", "--public-dataset", "MMStar", "--hf-endpoint", "http://127.0.0.1:9/");
+    InputSpec.Dataset spec = (InputSpec.Dataset) hub.input();
+    assertThat(spec.name()).isEqualTo("mmstar");
+    assertThat(spec.endpoint()).hasToString("http://127.0.0.1:9/");
+    assertThat(spec.localPath()).isNull();
+    assertThat(spec.cacheDir().toString()).endsWith(".cache/streamperf/datasets");
+    assertThat(hub.stop().bounded()).as("the dataset ends the run").isFalse();
+    Path copy = file("rows.jsonl", "{}\n");
+    ProducerConfig local =
+        ProducerCommandTest.parse(
+            "-m", "m", "--public-dataset", "mmstar", "--dataset-path", copy.toString());
+    assertThat(((InputSpec.Dataset) local.input()).localPath()).isEqualTo(copy);
+    assertThatThrownBy(() -> ProducerCommandTest.parse("-m", "m", "--public-dataset", "coco"))
+        .hasMessage("--public-dataset: 'coco' (expected one of: mmstar)");
+    assertThatThrownBy(
+            () -> ProducerCommandTest.parse("-m", "m", "--dataset-path", copy.toString()))
+        .hasMessage("--dataset-path: expected with --public-dataset");
+    assertThatThrownBy(
+            () ->
+                ProducerCommandTest.parse(
+                    "-m", "m", "--public-dataset", "mmstar", "--input-file", copy.toString()))
+        .hasMessage("--public-dataset: mmstar (expected: not with --input-file)");
+  }
 }

@@ -3,6 +3,7 @@ package dev.streamperf.producer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamperf.producer.dataset.DatasetSource;
 import dev.streamperf.producer.input.InputSource;
 import dev.streamperf.producer.input.InputSpec;
 import dev.streamperf.producer.media.Medium;
@@ -134,8 +135,9 @@ public final class RunProducer {
       RunRecords records = RunRecords.read(c.cluster(), replay.runId(), false, KAFKA_TIMEOUT);
       return new ReplaySource(replay.runId(), records.requests(), replay.speed());
     }
-    if (c.input() != null) {
-      throw new IllegalArgumentException("input " + c.input() + ": not supported yet");
+    if (c.input() instanceof InputSpec.Dataset dataset) {
+      return new DatasetSource(
+          dataset, context.prompts().tokenizer(), System.err, c.stop().bounded());
     }
     return synthetic(context);
   }

@@ -109,7 +109,8 @@ class InputFileIT {
                                         .forEach(p -> referenced.add(p.getMediaSha256())))));
     List<MediaBlob> media =
         read(cluster.topics().media(), MediaBlob.class, b -> referenced.contains(b.getSha256()));
-    assertThat(media).hasSize(3).extracting(MediaBlob::getSha256).doesNotHaveDuplicates();
+    // other tests of this class publish the same fixture images in their own runs
+    assertThat(media.stream().map(MediaBlob::getSha256).distinct()).hasSize(3);
     assertThat(done.mediaPublished()).isEqualTo(3);
 
     RunEvent last =
@@ -183,5 +184,40 @@ class InputFileIT {
       }
     }
     return out;
+  }
+
+  @Test
+  void mmstarFromALocalCopyCarriesTheAnswerLetterAsTheReference() throws Exception {
+    java.nio.file.Path copy =
+        java.nio.file.Path.of(InputFileIT.class.getResource("/datasets/mmstar/rows.jsonl").toURI());
+    ProducerConfig config =
+        ProducerConfig.builder(cluster)
+            .runId("input-mmstar")
+            .model("test-model")
+            .tokenizer("builtin")
+            .input(
+                new InputSpec.Dataset(
+                    "mmstar",
+                    copy,
+                    java.net.URI.create("http://127.0.0.1:9"),
+                    copy.getParent().resolve("no-cache"),
+                    null))
+            .load(new LoadSpec.ClosedLoop(2, null))
+            .build();
+    ProducerProgress done;
+    try (RunHandle run = new RunProducer(config).start()) {
+      // closed loop: nothing answers, so two sessions go out; stop ends the run there
+      Thread.sleep(1500);
+      run.stop();
+      done = run.await(Duration.ofSeconds(30));
+    }
+    assertThat(done.producedSessions()).isEqualTo(2);
+    List<InferenceRequest> requests = requests("input-mmstar");
+    requests.sort(Comparator.comparingLong(InferenceRequest::getSequence));
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0).getTurns().get(0).getReference().getAnswer()).isEqualTo("A");
+    assertThat(requests.get(1).getTurns().get(0).getReference().getScorer())
+        .isEqualTo("multiple_choice");
+    assertThat(requests.get(0).getSource()).startsWith("mmstar:rows.jsonl:1");
   }
 }
