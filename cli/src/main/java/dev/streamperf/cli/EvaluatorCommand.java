@@ -75,20 +75,7 @@ final class EvaluatorCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--until-idle: " + untilIdle + " (expected: > 0)");
     }
     EvaluatorConfig config = evaluatorOptions.config(clusterOptions.cluster());
-    CountDownLatch stopRequested = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stopRequested.countDown();
-              try {
-                closed.await(40, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "streamperf-evaluator-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopHook stop = StopHook.install("streamperf-evaluator-shutdown", Duration.ofSeconds(40));
     int code;
     try (EvaluatorApp app = new EvaluatorApp(config)) {
       app.start();
@@ -99,12 +86,11 @@ final class EvaluatorCommand implements Callable<Integer> {
           config.cluster().topics().scores(),
           untilIdle == null ? "; Ctrl-C stops" : "; stops after " + untilIdle + " idle");
       out.flush();
-      code = runUntilStopped(app, stopRequested, out, err);
+      code = runUntilStopped(app, stop.requested(), out, err);
       out.println("evaluator: " + app.counts());
       out.flush();
     } finally {
-      closed.countDown();
-      removeHook(hook);
+      stop.close();
     }
     return code;
   }
@@ -144,13 +130,5 @@ final class EvaluatorCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException ignored) {
-      // the JVM is exiting: the hook is running and waits for the close above
-    }
   }
 }

@@ -71,20 +71,7 @@ final class MetricsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     MetricsConfig config = metricsOptions.config(clusterOptions.cluster());
-    CountDownLatch stopRequested = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stopRequested.countDown();
-              try {
-                closed.await(60, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "streamperf-metrics-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopHook stop = StopHook.install("streamperf-metrics-shutdown", Duration.ofSeconds(60));
     int code;
     try (MetricsApp app = new MetricsApp(config)) {
       app.start();
@@ -101,15 +88,14 @@ final class MetricsCommand implements Callable<Integer> {
               ? ""
               : "; /metrics and /runs on http://" + config.httpHost() + ":" + app.httpPort());
       out.flush();
-      code = runUntilStopped(app, stopRequested, out, err);
+      code = runUntilStopped(app, stop.requested(), out, err);
       out.println("metrics: stopping (" + app.state() + "): committing and leaving the group");
       out.flush();
     } finally {
       // after close: on SIGTERM the JVM exits as soon as the hook sees this latch
       out.println("metrics: stopped");
       out.flush();
-      closed.countDown();
-      removeHook(hook);
+      stop.close();
     }
     return code;
   }
@@ -180,13 +166,5 @@ final class MetricsCommand implements Callable<Integer> {
     }
     out.flush();
     err.flush();
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException ignored) {
-      // the JVM is exiting: the hook is running and waits for the close above
-    }
   }
 }

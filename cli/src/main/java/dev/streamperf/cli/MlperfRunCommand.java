@@ -25,15 +25,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -277,27 +273,18 @@ final class MlperfRunCommand implements Callable<Integer> {
 
     String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     try (Pipeline pipeline = new Pipeline()) {
-      ClusterConfig cluster = startCluster(out, pipeline);
+      ClusterConfig cluster = pipeline.startCluster(clusterOptions, line -> say(out, line));
       List<String> urls = new ArrayList<>(workerOptions.urls);
       if (urls.isEmpty()) {
         Simulator simulator = pipeline.startSimulator(simulatorConfig());
         urls.add(simulator.baseUrl());
         say(out, "no --url: started the simulator at " + simulator.baseUrl());
       }
-      ClusterConfig streamsCluster =
-          clusterOptions.hasCluster() ? startingAtTheEnd(cluster) : cluster;
+      ClusterConfig streamsCluster = pipeline.forNewStreamsApps();
       pipeline.startStreams(
           metricsConfig(streamsCluster, suffix), evaluatorConfig(streamsCluster, suffix));
       WorkerConfig base = workerConfig(urls);
-      for (int i = 0; i < workers; i++) {
-        pipeline.startWorker(
-            workers == 1
-                ? base
-                : base.toBuilder()
-                    .workerId(base.workerId() + "-" + i)
-                    .metricsPort(base.metricsPort() == 0 ? 0 : base.metricsPort() + i)
-                    .build());
-      }
+      pipeline.startWorkers(base, workers);
       say(out, workers + " worker(s) calling " + String.join(", ", urls));
 
       MlperfSource source =
@@ -353,24 +340,6 @@ final class MlperfRunCommand implements Callable<Integer> {
     return settings.withServerTargetLatency(latencyConstraint);
   }
 
-  private ClusterConfig startCluster(PrintWriter out, Pipeline pipeline) {
-    if (clusterOptions.hasCluster()) {
-      ClusterConfig cluster = pipeline.useCluster(clusterOptions.cluster());
-      say(
-          out,
-          "cluster " + cluster.bootstrapServers() + ", registry " + cluster.schemaRegistryUrl());
-      return cluster;
-    }
-    ClusterConfig cluster =
-        pipeline.startEmbedded(clusterOptions.topicOptions.singleBrokerCatalog());
-    say(
-        out,
-        "no --bootstrap-servers: started an embedded Kafka broker on "
-            + cluster.bootstrapServers()
-            + " and an in-memory schema registry");
-    return cluster;
-  }
-
   private ProducerConfig producerConfig(
       ClusterConfig cluster,
       List<String> urls,
@@ -419,31 +388,12 @@ final class MlperfRunCommand implements Callable<Integer> {
   }
 
   private WorkerConfig workerConfig(List<String> urls) {
-    List<String> given = workerOptions.urls;
-    workerOptions.urls = urls;
-    try {
-      WorkerConfig config = workerOptions.config(tokenizerOptions);
-      return matched("--metrics-port") ? config : config.toBuilder().metricsPort(0).build();
-    } finally {
-      workerOptions.urls = given;
-    }
+    WorkerConfig config = workerOptions.config(tokenizerOptions, urls);
+    return matched("--metrics-port") ? config : config.toBuilder().metricsPort(0).build();
   }
 
   private boolean matched(String option) {
-    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-    return parsed != null && parsed.hasMatchedOption(option);
-  }
-
-  private static ClusterConfig startingAtTheEnd(ClusterConfig cluster) {
-    Map<String, String> properties = new HashMap<>(cluster.kafkaProperties());
-    properties.putIfAbsent(
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
-    return new ClusterConfig(
-        cluster.bootstrapServers(),
-        cluster.schemaRegistryUrl(),
-        cluster.topics(),
-        properties,
-        cluster.registryProperties());
+    return GivenOptions.given(spec, option);
   }
 
   static void say(PrintWriter out, String line) {

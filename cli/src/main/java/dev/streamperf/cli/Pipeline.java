@@ -16,9 +16,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,64 @@ final class Pipeline implements AutoCloseable {
   private Simulator simulator;
   private MetricsApp metrics;
   private EvaluatorApp evaluator;
+
+  /**
+   * The cluster the options name, its topics ensured, or, when they name none, the embedded broker
+   * and in-memory registry; says which.
+   */
+  ClusterConfig startCluster(ClusterOptions options, Consumer<String> say) {
+    if (options.hasCluster()) {
+      useCluster(options.cluster());
+      say.accept(
+          "cluster " + cluster.bootstrapServers() + ", registry " + cluster.schemaRegistryUrl());
+    } else {
+      startEmbedded(options.topicOptions.singleBrokerCatalog());
+      say.accept(
+          "no --bootstrap-servers: started an embedded Kafka broker on "
+              + cluster.bootstrapServers()
+              + " and an in-memory schema registry (gone when this run ends)");
+    }
+    return cluster;
+  }
+
+  /**
+   * The cluster as this process's own, new Streams apps should read it: on an existing cluster they
+   * start at the topics' ends (they are running before their run's first record), not at its
+   * history; the embedded broker's topics are empty anyway.
+   */
+  ClusterConfig forNewStreamsApps() {
+    if (stack != null) {
+      return cluster;
+    }
+    Map<String, String> properties = new HashMap<>(cluster.kafkaProperties());
+    properties.putIfAbsent(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
+    return new ClusterConfig(
+        cluster.bootstrapServers(),
+        cluster.schemaRegistryUrl(),
+        cluster.topics(),
+        properties,
+        cluster.registryProperties());
+  }
+
+  /**
+   * Starts {@code n} workers of one configuration: with several, each gets its own id suffix and,
+   * unless the port is 0 (a free one each), consecutive /metrics ports.
+   */
+  List<RequestWorker> startWorkers(WorkerConfig base, int n) {
+    List<RequestWorker> startedNow = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      WorkerConfig config =
+          n == 1
+              ? base
+              : base.toBuilder()
+                  .workerId(base.workerId() + "-" + i)
+                  .metricsPort(base.metricsPort() == 0 ? 0 : base.metricsPort() + i)
+                  .build();
+      startedNow.add(startWorker(config));
+    }
+    return startedNow;
+  }
 
   /** Starts the embedded broker and in-memory registry with the catalogue's topics. */
   ClusterConfig startEmbedded(TopicCatalog topics) {

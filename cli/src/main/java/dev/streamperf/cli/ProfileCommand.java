@@ -21,11 +21,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,9 +31,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.streams.StreamsConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -131,18 +126,7 @@ final class ProfileCommand implements Callable<Integer> {
 
     String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     try (Pipeline pipeline = new Pipeline()) {
-      ClusterConfig cluster;
-      if (clusterOptions.hasCluster()) {
-        cluster = pipeline.useCluster(clusterOptions.cluster());
-        say(out, "cluster " + cluster.bootstrapServers() + ", registry " + registry(cluster));
-      } else {
-        cluster = pipeline.startEmbedded(clusterOptions.topicOptions.singleBrokerCatalog());
-        say(
-            out,
-            "no --bootstrap-servers: started an embedded Kafka broker on "
-                + cluster.bootstrapServers()
-                + " and an in-memory schema registry (gone when this run ends)");
-      }
+      ClusterConfig cluster = pipeline.startCluster(clusterOptions, line -> say(out, line));
 
       List<String> urls = new ArrayList<>(workerOptions.urls);
       if (urls.isEmpty()) {
@@ -157,10 +141,7 @@ final class ProfileCommand implements Callable<Integer> {
                 + "; pass --url to measure a real endpoint");
       }
 
-      // The profile's Streams apps are new consumer groups. On a real cluster they start at the
-      // topics' ends (they are running before the run's first record), not at years of history.
-      ClusterConfig streamsCluster =
-          clusterOptions.hasCluster() ? startingAtTheEnd(cluster) : cluster;
+      ClusterConfig streamsCluster = pipeline.forNewStreamsApps();
       pipeline.startStreams(
           metricsConfig(streamsCluster, suffix), evaluatorConfig(streamsCluster, suffix));
       MetricsApp metrics = pipeline.metrics();
@@ -176,19 +157,13 @@ final class ProfileCommand implements Callable<Integer> {
       }
 
       WorkerConfig base = workerConfig(urls);
-      for (int i = 0; i < workers; i++) {
-        WorkerConfig config =
-            base.toBuilder()
-                .workerId(workerId(base, i))
-                .metricsPort(base.metricsPort() == 0 ? 0 : base.metricsPort() + i)
-                .build();
-        RequestWorker worker = pipeline.startWorker(config);
+      for (RequestWorker worker : pipeline.startWorkers(base, workers)) {
         say(
             out,
-            "worker "
-                + config.workerId()
-                + " calling "
+            "worker calling "
                 + String.join(", ", urls)
+                + " in group "
+                + base.groupId()
                 + " (metrics on port "
                 + worker.metricsPort()
                 + ")");
@@ -395,40 +370,13 @@ final class ProfileCommand implements Callable<Integer> {
   }
 
   private WorkerConfig workerConfig(List<String> urls) {
-    List<String> given = workerOptions.urls;
-    workerOptions.urls = urls;
-    try {
-      WorkerConfig config = workerOptions.config(tokenizerOptions);
-      // In one process the worker's /metrics takes a free port unless one was asked for.
-      return matched("--metrics-port") ? config : config.toBuilder().metricsPort(0).build();
-    } finally {
-      workerOptions.urls = given;
-    }
-  }
-
-  private String workerId(WorkerConfig base, int i) {
-    return workers == 1 ? base.workerId() : base.workerId() + "-" + i;
+    WorkerConfig config = workerOptions.config(tokenizerOptions, urls);
+    // In one process the worker's /metrics takes a free port unless one was asked for.
+    return matched("--metrics-port") ? config : config.toBuilder().metricsPort(0).build();
   }
 
   private boolean matched(String option) {
-    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-    return parsed != null && parsed.hasMatchedOption(option);
-  }
-
-  private static ClusterConfig startingAtTheEnd(ClusterConfig cluster) {
-    Map<String, String> properties = new HashMap<>(cluster.kafkaProperties());
-    properties.putIfAbsent(
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
-    return new ClusterConfig(
-        cluster.bootstrapServers(),
-        cluster.schemaRegistryUrl(),
-        cluster.topics(),
-        properties,
-        cluster.registryProperties());
-  }
-
-  private static String registry(ClusterConfig cluster) {
-    return cluster.schemaRegistryUrl();
+    return GivenOptions.given(spec, option);
   }
 
   private static void say(PrintWriter out, String line) {

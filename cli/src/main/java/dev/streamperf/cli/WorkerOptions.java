@@ -170,10 +170,20 @@ public final class WorkerOptions {
    * @throws IllegalArgumentException naming the option and the value when one is invalid
    */
   public WorkerConfig config(TokenizerOptions tokenizer) {
+    return config(tokenizer, urls);
+  }
+
+  /**
+   * The worker configuration these options describe, calling the given endpoints (for a command
+   * that supplies its own, such as the simulator it started).
+   *
+   * @throws IllegalArgumentException naming the option and the value when one is invalid
+   */
+  public WorkerConfig config(TokenizerOptions tokenizer, List<String> endpoints) {
     WorkerConfig.Builder b =
         WorkerConfig.builder()
             .endpointPath(endpointPath)
-            .urls(urls)
+            .urls(endpoints)
             .connectTimeout(seconds("--connect-timeout-seconds", connectTimeoutSeconds))
             .requestTimeout(seconds("--request-timeout-seconds", requestTimeoutSeconds))
             .maxInFlight(maxInFlight)

@@ -46,10 +46,12 @@ class SimulateCommandTest {
     run.start();
     Matcher url = Pattern.compile("listening on (http://\\S+)").matcher("");
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!url.reset(out.toString()).find()) {
-      assertThat(System.nanoTime()).as("no URL printed: " + out).isLessThan(deadline);
+    // The banner's lines are printed one by one: wait for its last one, then read it whole.
+    while (!out.toString().contains("Faults:")) {
+      assertThat(System.nanoTime()).as("no banner printed: " + out).isLessThan(deadline);
       Thread.sleep(20);
     }
+    assertThat(url.reset(out.toString()).find()).as("URL in " + out).isTrue();
     String base = url.group(1);
     assertThat(out.toString()).contains("Models:        my-model").contains("Faults:        none");
 
