@@ -145,8 +145,12 @@ final class SoakBenchCommand implements Callable<Integer> {
       RunHandle run = new RunProducer(producer).start();
       long start = System.nanoTime();
       long end = start + duration.toNanos();
+      Map<String, long[]> warmHistogram = null;
       try (Admin admin = cluster.admin()) {
         while (System.nanoTime() < end) {
+          if (warmHistogram == null && System.nanoTime() - start >= warmup.toNanos()) {
+            warmHistogram = HeapHistogram.live();
+          }
           Thread.sleep(Math.min(sampleInterval.toMillis(), (end - System.nanoTime()) / 1_000_000));
           Sample s =
               sample(
@@ -165,6 +169,9 @@ final class SoakBenchCommand implements Callable<Integer> {
               s.results());
           out.flush();
         }
+      }
+      if (warmHistogram != null) {
+        HeapHistogram.printGrowth(out, warmHistogram, HeapHistogram.live(), 15);
       }
       run.stop();
       run.await(Duration.ofSeconds(60));

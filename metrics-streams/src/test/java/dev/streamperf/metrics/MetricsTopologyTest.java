@@ -264,6 +264,30 @@ class MetricsTopologyTest {
   }
 
   @Test
+  void aReExecutedAttemptIsCountedOnceAnywhereWithinTheDedupRetention() {
+    try (DriverHarness h = harness()) {
+      h.announce(announcement(RUN, RunStatus.STARTED, 0, 0));
+      RequestResult r1 = r1();
+      h.pipe(r1);
+      // attempts completing 1 ms, 10 s and 4 min 59 s later (the default retention is 5 min; the
+      // store rounds event times into buckets of a thirtieth of it, so these cross buckets)
+      for (long laterUs : new long[] {1_000, 10_000_000, 299_000_000}) {
+        h.pipe(
+            RequestResult.newBuilder(r1)
+                .setAttempt(2)
+                .setCompletedUs(r1.getCompletedUs() + laterUs)
+                .build());
+      }
+      h.announce(announcement(RUN, RunStatus.PRODUCED, 1, 0));
+      h.advance(Duration.ofSeconds(2));
+
+      RunSummary s = h.view().summary(RUN).orElseThrow();
+      assertThat(s.counts().results()).isEqualTo(1);
+      assertThat(s.counts().duplicateResults()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void windowedMetricsCarryExactStatisticsAndAMergeableHistogram() {
     try (DriverHarness h = harness()) {
       feedRun(h);
