@@ -57,13 +57,36 @@ public final class ProducerBenchmark {
     }
   }
 
-  /** Credit gaps: send of a replacement session minus completion of the one it replaced. */
+  /**
+   * Credit gaps: send of a replacement session minus completion of the one it replaced, and its two
+   * legs: completion to the producer's publication (the result's way back and the producer's loop),
+   * and publication to receipt (the request's commit and fetch).
+   */
   public record CreditGap(
-      IsolationLevel isolation, int concurrency, long samples, long[] sortedMicros) {
+      IsolationLevel isolation,
+      int concurrency,
+      long samples,
+      long[] sortedMicros,
+      long[] sortedToPublishMicros,
+      long[] sortedToReceiptMicros) {
     public double percentileMs(double p) {
-      int index =
-          (int) Math.min(sortedMicros.length - 1, Math.ceil(p / 100 * sortedMicros.length) - 1);
-      return sortedMicros[Math.max(0, index)] / 1000.0;
+      return percentileMs(sortedMicros, p);
+    }
+
+    public double toPublishMs(double p) {
+      return percentileMs(sortedToPublishMicros, p);
+    }
+
+    public double toReceiptMs(double p) {
+      return percentileMs(sortedToReceiptMicros, p);
+    }
+
+    private static double percentileMs(long[] sorted, double p) {
+      if (sorted.length == 0) {
+        return Double.NaN;
+      }
+      int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1);
+      return sorted[Math.max(0, index)] / 1000.0;
     }
   }
 
@@ -226,6 +249,8 @@ public final class ProducerBenchmark {
                 new dev.streamperf.producer.spec.PromptSpec(32, 0, null, 0, 0, 0, null, null, 100))
             .build();
     long[] gaps = new long[(int) total];
+    long[] toPublish = new long[(int) total];
+    long[] toReceipt = new long[(int) total];
     int[] n = new int[1];
     String[] runId = new String[1];
     Set<String> seen = new HashSet<>();
@@ -243,7 +268,10 @@ public final class ProducerBenchmark {
               if (seen.add(r.getSessionId())
                   && r.getSequence() >= concurrency + warmup
                   && n[0] < gaps.length) {
-                gaps[n[0]++] = received.receivedUs() - r.getCreditReleasedUs();
+                gaps[n[0]] = received.receivedUs() - r.getCreditReleasedUs();
+                toPublish[n[0]] = r.getPublishedUs() - r.getCreditReleasedUs();
+                toReceipt[n[0]] = received.receivedUs() - r.getPublishedUs();
+                n[0]++;
               }
             })) {
       responder.awaitAssignment(Duration.ofSeconds(30));
@@ -259,10 +287,20 @@ public final class ProducerBenchmark {
         Thread.sleep(10);
       }
     }
-    long[] sorted = Arrays.copyOf(gaps, n[0]);
+    log.accept("credit gap samples: " + n[0]);
+    return new CreditGap(
+        isolation,
+        concurrency,
+        n[0],
+        sorted(gaps, n[0]),
+        sorted(toPublish, n[0]),
+        sorted(toReceipt, n[0]));
+  }
+
+  private static long[] sorted(long[] values, int count) {
+    long[] sorted = Arrays.copyOf(values, count);
     Arrays.sort(sorted);
-    log.accept("credit gap samples: " + sorted.length);
-    return new CreditGap(isolation, concurrency, sorted.length, sorted);
+    return sorted;
   }
 
   private List<InferenceRequest> readRun(String runId, int expected, Duration timeout) {
