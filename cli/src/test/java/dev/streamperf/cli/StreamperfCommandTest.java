@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.IllegalFormatException;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -35,6 +38,33 @@ class StreamperfCommandTest {
       assertThat(lines)
           .anyMatch(l -> l.trim().startsWith(name + " ") && l.trim().length() > name.length() + 10);
     }
+  }
+
+  /**
+   * Picocli passes headers and descriptions through String.format; a bare "%" makes it print a
+   * warning and show the text unformatted.
+   */
+  @Test
+  void everyHelpTextOfEveryCommandFormats() {
+    List<String> broken = new ArrayList<>();
+    collectUnformattable(StreamperfCommand.commandLine(), broken);
+    assertThat(broken).isEmpty();
+  }
+
+  private static void collectUnformattable(CommandLine command, List<String> broken) {
+    CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+    List<String> texts = new ArrayList<>();
+    texts.addAll(List.of(spec.usageMessage().header()));
+    texts.addAll(List.of(spec.usageMessage().description()));
+    spec.options().forEach(o -> texts.addAll(List.of(o.description())));
+    for (String text : texts) {
+      try {
+        String.format(Locale.ROOT, text);
+      } catch (IllegalFormatException e) {
+        broken.add(spec.qualifiedName() + ": " + e + ": " + text);
+      }
+    }
+    command.getSubcommands().values().forEach(sub -> collectUnformattable(sub, broken));
   }
 
   @Test
