@@ -51,7 +51,8 @@ abstract class PartialAggregator<V> implements FixedKeyProcessor<String, V, Long
     fold(value);
     long tick = partials.takeTick();
     if (tick > 0) {
-      context.forward(record.withValue(tick));
+      context.forward(
+          record.withValue(tick).withTimestamp(partials.tickTimestamp(record.timestamp())));
     }
   }
 

@@ -30,6 +30,7 @@ final class PartialsStore implements StateStore {
   private long maxEventUs = Long.MIN_VALUE;
   private long flushedMaxEventUs = Long.MIN_VALUE;
   private long lastRecordWallMs = Long.MIN_VALUE;
+  private long lastTickTimestamp = Long.MIN_VALUE;
 
   private String lastRunId;
   private String lastModel;
@@ -86,6 +87,16 @@ final class PartialsStore implements StateStore {
     return ++tickSequence;
   }
 
+  /**
+   * The timestamp to give a tick of a record with this timestamp: never older than the task's
+   * previous tick. The barrier is a table, and a tick older than the one before it (token events,
+   * results and scores interleave out of event-time order) is logged as an out-of-order update.
+   */
+  long tickTimestamp(long recordTimestamp) {
+    lastTickTimestamp = Math.max(lastTickTimestamp, recordTimestamp);
+    return lastTickTimestamp;
+  }
+
   boolean isEmpty() {
     return partials.isEmpty();
   }
@@ -117,6 +128,7 @@ final class PartialsStore implements StateStore {
     maxEventUs = Long.MIN_VALUE;
     flushedMaxEventUs = Long.MIN_VALUE;
     lastRecordWallMs = Long.MIN_VALUE;
+    lastTickTimestamp = Long.MIN_VALUE;
   }
 
   @Override
