@@ -12,7 +12,8 @@ import javax.management.ObjectName;
 /**
  * The live heap by class, taken in this process through the HotSpot diagnostic command MBean
  * ({@code GC.class_histogram}, the same as {@code jcmd PID GC.class_histogram} without attaching),
- * so a soak can name what grew between two points.
+ * so a soak can name what grew between two points; and, where native memory tracking is on, the
+ * native memory that grew ({@code VM.native_memory summary.diff}).
  */
 final class HeapHistogram {
 
@@ -23,20 +24,37 @@ final class HeapHistogram {
    * JVM has no diagnostic command MBean.
    */
   static Map<String, long[]> live() {
-    String text;
+    String text = diagnosticCommand("gcClassHistogram");
+    return text == null ? Map.of() : parse(text);
+  }
+
+  /**
+   * Native memory tracking: takes a baseline, so a later {@link #nativeMemoryGrowth()} shows what
+   * grew; false where the JVM runs without {@code -XX:NativeMemoryTracking=summary}.
+   */
+  static boolean nativeMemoryBaseline() {
+    String text = diagnosticCommand("vmNativeMemory", "baseline");
+    return text != null && !text.contains("not enabled");
+  }
+
+  /** The native memory summary's difference from the baseline, in KB, or null. */
+  static String nativeMemoryGrowth() {
+    return diagnosticCommand("vmNativeMemory", "summary.diff", "scale=KB");
+  }
+
+  /** Runs a HotSpot diagnostic command in this JVM; null where it cannot. */
+  private static String diagnosticCommand(String operation, String... arguments) {
     try {
-      text =
-          (String)
-              ManagementFactory.getPlatformMBeanServer()
-                  .invoke(
-                      new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                      "gcClassHistogram",
-                      new Object[] {new String[0]},
-                      new String[] {String[].class.getName()});
+      return (String)
+          ManagementFactory.getPlatformMBeanServer()
+              .invoke(
+                  new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                  operation,
+                  new Object[] {arguments},
+                  new String[] {String[].class.getName()});
     } catch (JMException | RuntimeException e) {
-      return Map.of();
+      return null;
     }
-    return parse(text);
   }
 
   /** Parses the rows of {@code GC.class_histogram}: " 1: instances bytes class (module)". */

@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
       "Runs the embedded stack, the simulator, one worker, metrics and a producer at a steady"
           + " Poisson rate for --duration (target: 30 minutes with flat heap and RSS, no growing"
           + " lag, no lost request). Samples after --warmup count towards the slopes; flat means"
-          + " at most 100 MB a day, and the live heap's growth by class is printed at the end.",
+          + " at most 100 MB a day, and the live heap's growth by class is printed at the end (and native memory's, with"
+          + " -XX:NativeMemoryTracking=summary in STREAMPERF_JAVA_OPTS).",
       ""
     })
 final class SoakBenchCommand implements Callable<Integer> {
@@ -164,10 +165,12 @@ final class SoakBenchCommand implements Callable<Integer> {
       long start = System.nanoTime();
       long end = start + duration.toNanos();
       Map<String, long[]> warmHistogram = null;
+      boolean nativeBaseline = false;
       try (Admin admin = cluster.admin()) {
         while (System.nanoTime() < end) {
           if (warmHistogram == null && System.nanoTime() - start >= warmup.toNanos()) {
             warmHistogram = HeapHistogram.live();
+            nativeBaseline = HeapHistogram.nativeMemoryBaseline();
           }
           Thread.sleep(Math.min(sampleInterval.toMillis(), (end - System.nanoTime()) / 1_000_000));
           Sample s =
@@ -192,6 +195,12 @@ final class SoakBenchCommand implements Callable<Integer> {
       }
       if (warmHistogram != null) {
         HeapHistogram.printGrowth(out, warmHistogram, HeapHistogram.live(), 15);
+      }
+      String nativeGrowth = nativeBaseline ? HeapHistogram.nativeMemoryGrowth() : null;
+      if (nativeGrowth != null) {
+        out.println("native memory since warmup (-XX:NativeMemoryTracking=summary):");
+        out.println(nativeGrowth.strip());
+        out.flush();
       }
       run.stop();
       run.await(Duration.ofSeconds(60));
