@@ -52,23 +52,24 @@ final class ProducerCommand implements Callable<Integer> {
           "Endpoint URL(s) the run targets, recorded in its RunEvent (workers call them).")
   List<String> urls = new ArrayList<>();
 
-  @Option(
-      names = "--progress-interval",
-      paramLabel = "DURATION",
-      defaultValue = "PT5S",
-      description = "How often to print progress (ISO-8601, default: ${DEFAULT-VALUE}).")
-  Duration progressInterval;
+  @Mixin ProgressOptions progressOptions;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (progressInterval.isNegative() || progressInterval.isZero()) {
-      throw new IllegalArgumentException(
-          "--progress-interval: " + progressInterval + " (expected: > 0)");
-    }
     ProducerConfig config =
         producerOptions.config(clusterOptions.cluster(), urls, tokenizerOptions);
-    RunHandle run = new RunProducer(config).start();
+    return follow(out, "producer", new RunProducer(config).start(), progressOptions.interval());
+  }
+
+  /**
+   * Prints a started run's description, its progress every {@code interval} and its end; Ctrl-C or
+   * SIGTERM stops it and waits up to 30 s for it to commit what it published.
+   *
+   * @param name the line prefix: the command's name
+   */
+  static int follow(PrintWriter out, String name, RunHandle run, Duration interval)
+      throws InterruptedException {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -80,20 +81,27 @@ final class ProducerCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
               }
             },
-            "streamperf-producer-shutdown");
+            "streamperf-" + name + "-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      out.println("producer: " + run.describe());
+      out.println(name + ": " + run.describe());
       if (run.resumed()) {
-        out.println("producer: resuming after " + run.resumedFrom() + " committed sessions");
+        out.println(name + ": resuming after " + run.resumedFrom() + " committed sessions");
       }
       out.flush();
       ProducerProgress done;
-      while ((done = run.await(progressInterval)) == null) {
-        out.println("producer: " + line(run.progress()));
+      while ((done = run.await(interval)) == null) {
+        out.println(name + ": " + line(run.progress()));
         out.flush();
       }
-      out.println("producer: " + done.state().name().toLowerCase(Locale.ROOT) + ", " + line(done));
+      out.println(
+          name
+              + ": run "
+              + done.runId()
+              + " "
+              + done.state().name().toLowerCase(Locale.ROOT)
+              + ", "
+              + line(done));
       out.flush();
       return 0;
     } finally {

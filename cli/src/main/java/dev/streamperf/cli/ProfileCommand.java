@@ -107,12 +107,7 @@ final class ProfileCommand implements Callable<Integer> {
       description = "Do not start the evaluator (requests with references then go unscored).")
   boolean noEvaluator;
 
-  @Option(
-      names = "--progress-interval",
-      paramLabel = "DURATION",
-      defaultValue = "PT5S",
-      description = "How often to print progress (ISO-8601, default: ${DEFAULT-VALUE}).")
-  Duration progressInterval;
+  @Mixin ProgressOptions progressOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -197,7 +192,7 @@ final class ProfileCommand implements Callable<Integer> {
       say(out, run.describe());
       Progress progress = new Progress(out, run, metrics);
       ProducerProgress produced;
-      while ((produced = run.await(progressInterval)) == null) {
+      while ((produced = run.await(progressOptions.interval())) == null) {
         progress.print();
       }
       if (produced.state() == ProducerProgress.State.FAILED) {
@@ -237,7 +232,8 @@ final class ProfileCommand implements Callable<Integer> {
     while (true) {
       try {
         Duration slice =
-            Duration.ofNanos(Math.min(progressInterval.toNanos(), deadline - System.nanoTime()));
+            Duration.ofNanos(
+                Math.min(progressOptions.interval().toNanos(), deadline - System.nanoTime()));
         return metrics.awaitFinished(runId, slice.isNegative() ? Duration.ZERO : slice);
       } catch (TimeoutException e) {
         if (System.nanoTime() >= deadline) {
@@ -315,10 +311,7 @@ final class ProfileCommand implements Callable<Integer> {
     if (workers < 1) {
       throw new IllegalArgumentException("--workers: " + workers + " (expected: >= 1)");
     }
-    if (progressInterval.isNegative() || progressInterval.isZero()) {
-      throw new IllegalArgumentException(
-          "--progress-interval: " + progressInterval + " (expected: > 0)");
-    }
+    progressOptions.interval();
     boolean bounded =
         producerOptions.requestCount != null
             || producerOptions.sessionCount != null

@@ -1,13 +1,9 @@
 package dev.streamperf.cli;
 
-import dev.streamperf.producer.ProducerProgress;
-import dev.streamperf.producer.RunHandle;
 import dev.streamperf.producer.replay.Replay;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,47 +56,12 @@ final class ReplayCommand implements Callable<Integer> {
           "Endpoint URL(s) the replay targets, recorded in its RunEvent (default: the original's).")
   List<String> urls = new ArrayList<>();
 
-  @Option(
-      names = "--progress-interval",
-      paramLabel = "DURATION",
-      defaultValue = "PT5S",
-      description = "How often to print progress (ISO-8601, default: ${DEFAULT-VALUE}).")
-  Duration progressInterval;
+  @Mixin ProgressOptions progressOptions;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (progressInterval.isNegative() || progressInterval.isZero()) {
-      throw new IllegalArgumentException(
-          "--progress-interval: " + progressInterval + " (expected: > 0)");
-    }
     Replay replay = Replay.of(clusterOptions.cluster(), run, speed, runId, urls);
-    RunHandle handle = replay.start();
-    Thread hook = new Thread(handle::stop, "streamperf-replay-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      out.println("replay: " + handle.describe());
-      out.flush();
-      ProducerProgress done;
-      while ((done = handle.await(progressInterval)) == null) {
-        out.println("replay: " + ProducerCommand.line(handle.progress()));
-        out.flush();
-      }
-      out.println(
-          "replay: run "
-              + done.runId()
-              + " "
-              + done.state().name().toLowerCase(Locale.ROOT)
-              + ", "
-              + ProducerCommand.line(done));
-      out.flush();
-      return 0;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException ignored) {
-        // the JVM is exiting: the hook stops the run
-      }
-    }
+    return ProducerCommand.follow(out, "replay", replay.start(), progressOptions.interval());
   }
 }
