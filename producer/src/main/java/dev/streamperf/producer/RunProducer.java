@@ -55,10 +55,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one run of the producer: announces it (RunEvent STARTED with its configuration), publishes
- * its sessions on the configured schedule in transactions, and ends it (PRODUCED with the final
- * counts, committed with the last requests). A run id that names an interrupted open-loop run with
- * the same configuration resumes it exactly where its committed requests end; any other existing
- * run id is refused with the reason.
+ * its sessions on the configured schedule in transactions (in closed loop outside them, for the
+ * credit gap: see {@link RunPublisher}), and ends it (PRODUCED with the final counts, committed
+ * with or after the last requests). A run id that names an interrupted open-loop run with the same
+ * configuration resumes it exactly where its committed requests end; any other existing run id is
+ * refused with the reason.
  *
  * <pre>{@code
  * RunHandle run = new RunProducer(config).start();

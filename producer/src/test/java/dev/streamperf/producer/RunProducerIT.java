@@ -31,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -194,11 +196,14 @@ class RunProducerIT {
     AtomicBoolean running = new AtomicBoolean(true);
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     KafkaProducer<String, SpecificRecord> results = resultsProducer();
+    // what of the media topic a worker could read when each request reached it
+    Map<String, Map<TopicPartition, Long>> mediaEndAtReceipt = new ConcurrentHashMap<>();
     Thread responder =
         new Thread(
             () -> {
-              try (KafkaConsumer<String, InferenceRequest> consumer =
-                  requestConsumer("responder")) {
+              try (KafkaConsumer<String, InferenceRequest> consumer = requestConsumer("responder");
+                  KafkaConsumer<String, byte[]> media = mediaProbe()) {
+                List<TopicPartition> mediaPartitions = partitions(media, cluster.topics().media());
                 while (running.get()) {
                   for (ConsumerRecord<String, InferenceRequest> record :
                       consumer.poll(Duration.ofMillis(100))) {
@@ -206,6 +211,7 @@ class RunProducerIT {
                     if (!runId.equals(r.getRunId())) {
                       continue;
                     }
+                    mediaEndAtReceipt.put(r.getSessionId(), media.endOffsets(mediaPartitions));
                     maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
                     timer.schedule(
                         () -> {
@@ -237,6 +243,7 @@ class RunProducerIT {
     responder.start();
     ProducerConfig config =
         base(runId)
+            .images(new ImageSpec(1, 40, 4, 30, 0, ImageFormat.RANDOM, "noise"))
             .load(new LoadSpec.ClosedLoop(concurrency, null))
             .stop(new StopSpec(60L, null, null))
             .build();
@@ -267,6 +274,69 @@ class RunProducerIT {
     assertThat(requests)
         .filteredOn(r -> r.getCreditReleasedUs() != null)
         .allMatch(r -> r.getCreditReleasedUs() <= r.getPublishedUs());
+
+    // closed loop publishes outside transactions: still, a request reaches a worker only after
+    // the media it references is in the topic, and PRODUCED counts what was published
+    Map<String, TopicPartition> mediaAt = new HashMap<>();
+    Map<String, Long> mediaOffset = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> media = mediaProbe()) {
+      List<TopicPartition> partitions = partitions(media, cluster.topics().media());
+      media.assign(partitions);
+      media.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = media.endOffsets(partitions);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (partitions.stream().anyMatch(p -> media.position(p) < end.get(p))
+          && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : media.poll(Duration.ofMillis(100))) {
+          mediaAt.putIfAbsent(record.key(), new TopicPartition(record.topic(), record.partition()));
+          mediaOffset.putIfAbsent(record.key(), record.offset());
+        }
+      }
+    }
+    int checked = 0;
+    for (InferenceRequest r : requests) {
+      Map<TopicPartition, Long> visible = mediaEndAtReceipt.get(r.getSessionId());
+      assertThat(visible).as("request %s was received", r.getSessionId()).isNotNull();
+      for (String sha : mediaOf(r)) {
+        assertThat(mediaAt).as("medium %s of %s published", sha, r.getSessionId()).containsKey(sha);
+        assertThat(mediaOffset.get(sha))
+            .as("medium %s was in the topic when %s reached the worker", sha, r.getSessionId())
+            .isLessThan(visible.get(mediaAt.get(sha)));
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(60);
+    RunEvent last = runEvents(runId).get(runEvents(runId).size() - 1);
+    assertThat(last.getStatus()).isEqualTo(RunStatus.PRODUCED);
+    assertThat(last.getProducedRequests()).isEqualTo(60);
+  }
+
+  static Set<String> mediaOf(InferenceRequest r) {
+    Set<String> out = new HashSet<>();
+    for (Turn t : r.getTurns()) {
+      for (Message m : t.getMessages()) {
+        for (ContentPart p : m.getParts()) {
+          if (p.getMediaSha256() != null) {
+            out.add(p.getMediaSha256());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A read_committed consumer of the media topic's keys and offsets, in no group. */
+  static KafkaConsumer<String, byte[]> mediaProbe() {
+    return new KafkaConsumer<>(
+        cluster.consumerConfig(null, "media-probe"),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.partitionsFor(topic).stream()
+        .map(p -> new TopicPartition(topic, p.partition()))
+        .toList();
   }
 
   @Test

@@ -3,13 +3,16 @@ package dev.streamperf.producer.publish;
 import dev.streamperf.producer.media.Medium;
 import dev.streamperf.schemas.InferenceRequest;
 import dev.streamperf.schemas.RunEvent;
+import dev.streamperf.schemas.RunStatus;
 import dev.streamperf.schemas.cluster.ClusterConfig;
 import dev.streamperf.schemas.serde.AvroSerializer;
 import dev.streamperf.schemas.topics.TopicCatalog;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,24 +23,44 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The run's one transactional Kafka producer: requests, the media they reference and the run's
- * RunEvents go out in transactions, so a worker reading committed records sees a request only
- * together with its media, the PRODUCED record commits with the last requests, and a producer
- * restarted with the same run id fences the old one ({@code transactional.id} is derived from the
- * run id) and aborts whatever it left open. Each medium is published once per run.
+ * The run's Kafka producers. Open loop: one transactional producer; requests, the media they
+ * reference and the run's RunEvents go out in transactions, so a worker reading committed records
+ * sees a request only together with its media, the PRODUCED record commits with the last requests,
+ * and a producer restarted with the same run id fences the old one ({@code transactional.id} is
+ * derived from the run id), aborts whatever it left open and resumes where the committed requests
+ * end.
+ *
+ * <p>Closed loop (low latency): a replacement request must reach a worker the moment a credit comes
+ * back, and a transaction commit per credit costs its coordinator round trip and marker writes (on
+ * loopback p99 5 ms per hop, where the whole credit gap's target is 5 ms). So requests and media go
+ * out on a second, idempotent but non-transactional producer: a medium a request references is
+ * acknowledged before the request is sent (a worker never sees a request whose medium is not in the
+ * topic yet), and every request is acknowledged before a RunEvent is sent (a RunEvent's counts are
+ * of published requests). RunEvents stay transactional, so a second producer of the run still
+ * fences the first. What is given up: a failed producer's last requests are not withdrawn; a
+ * closed-loop run never resumes anyway (the sessions in flight when it stopped cannot be
+ * recovered). Each medium is published once per run.
  */
 public final class RunPublisher implements AutoCloseable {
 
   private final KafkaProducer<String, SpecificRecord> producer;
+
+  /** Closed loop: requests and media, outside transactions; null in open loop. */
+  private final KafkaProducer<String, SpecificRecord> direct;
+
+  private final AtomicReference<Exception> directFailure = new AtomicReference<>();
   private final TopicCatalog topics;
   private final String runId;
   private final Set<String> publishedMedia = new HashSet<>();
   private boolean open;
+  private boolean mediaUnacknowledged;
+  private boolean requestsUnacknowledged;
   private int records;
   private long mediaBytes;
 
   /**
-   * @param lowLatency commit-per-credit closed loop: no linger; else batches of up to 5 ms
+   * @param lowLatency closed loop: requests and media outside transactions, no linger; else
+   *     transactions batched up to 5 ms
    */
   public RunPublisher(ClusterConfig cluster, String runId, boolean lowLatency) {
     this.topics = cluster.topics();
@@ -57,9 +80,21 @@ public final class RunPublisher implements AutoCloseable {
     // stalls every credit. Measured on loopback: p90 transaction start 105 ms -> 9 ms.
     config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 2);
     config.putAll(cluster.kafkaProperties());
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), serializer(cluster));
+    if (lowLatency) {
+      Map<String, Object> direct = new HashMap<>(config);
+      direct.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+      direct.put(ProducerConfig.CLIENT_ID_CONFIG, "streamperf-producer-" + runId + "-direct");
+      this.direct = new KafkaProducer<>(direct, new StringSerializer(), serializer(cluster));
+    } else {
+      this.direct = null;
+    }
+  }
+
+  private static AvroSerializer<SpecificRecord> serializer(ClusterConfig cluster) {
     AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
     values.configure(cluster.serdeConfig(), false);
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
+    return values;
   }
 
   /** The transactional id of a run's producer. */
@@ -90,9 +125,16 @@ public final class RunPublisher implements AutoCloseable {
     if (!publishedMedia.add(medium.sha256())) {
       return false;
     }
-    ensureOpen();
-    producer.send(new ProducerRecord<>(topics.media(), medium.sha256(), medium.blob(createdUs)));
-    records++;
+    ProducerRecord<String, SpecificRecord> record =
+        new ProducerRecord<>(topics.media(), medium.sha256(), medium.blob(createdUs));
+    if (direct != null) {
+      sendDirect(record);
+      mediaUnacknowledged = true;
+    } else {
+      ensureOpen();
+      producer.send(record);
+      records++;
+    }
     mediaBytes += medium.data().length;
     return true;
   }
@@ -103,15 +145,59 @@ public final class RunPublisher implements AutoCloseable {
   }
 
   public void request(InferenceRequest request) {
-    ensureOpen();
-    producer.send(new ProducerRecord<>(topics.requests(), request.getSessionId(), request));
-    records++;
+    ProducerRecord<String, SpecificRecord> record =
+        new ProducerRecord<>(topics.requests(), request.getSessionId(), request);
+    if (direct != null) {
+      if (mediaUnacknowledged) {
+        acknowledgeDirect();
+      }
+      sendDirect(record);
+      requestsUnacknowledged = true;
+    } else {
+      ensureOpen();
+      producer.send(record);
+      records++;
+    }
   }
 
   public void runEvent(RunEvent event) {
+    if (direct != null && (requestsUnacknowledged || mediaUnacknowledged)) {
+      if (event.getStatus() == RunStatus.ABORTED) {
+        direct.flush(); // the failure it may report is what is being recorded
+      } else {
+        acknowledgeDirect();
+      }
+    }
     ensureOpen();
     producer.send(new ProducerRecord<>(topics.runs(), event.getRunId(), event));
     records++;
+  }
+
+  private void sendDirect(ProducerRecord<String, SpecificRecord> record) {
+    throwIfDirectFailed();
+    direct.send(
+        record,
+        (metadata, e) -> {
+          if (e != null) {
+            directFailure.compareAndSet(null, e);
+          }
+        });
+  }
+
+  /** Waits until every request and medium sent outside a transaction is acknowledged. */
+  private void acknowledgeDirect() {
+    direct.flush();
+    mediaUnacknowledged = false;
+    requestsUnacknowledged = false;
+    throwIfDirectFailed();
+  }
+
+  private void throwIfDirectFailed() {
+    Exception e = directFailure.get();
+    if (e != null) {
+      throw new IllegalStateException(
+          "run " + runId + ": publishing a request or medium failed: " + e.getMessage(), e);
+    }
   }
 
   /** Records in the open transaction. */
@@ -119,8 +205,14 @@ public final class RunPublisher implements AutoCloseable {
     return open ? records : 0;
   }
 
-  /** Commits the open transaction, if any. */
+  /**
+   * Commits the open transaction, if any; in closed loop, first reports a failed send of a request
+   * or medium (they are not in the transaction and need no commit).
+   */
   public void commit() {
+    if (direct != null) {
+      throwIfDirectFailed();
+    }
     if (!open) {
       return;
     }
@@ -157,6 +249,9 @@ public final class RunPublisher implements AutoCloseable {
 
   @Override
   public void close() {
+    if (direct != null) {
+      direct.close(Duration.ofSeconds(10));
+    }
     producer.close(Duration.ofSeconds(10));
   }
 }
