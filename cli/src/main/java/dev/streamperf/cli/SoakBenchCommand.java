@@ -16,6 +16,7 @@ import dev.streamperf.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,6 +150,16 @@ final class SoakBenchCommand implements Callable<Integer> {
           duration,
           rate,
           sampleInterval);
+      MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+      if (heap.getInit() != heap.getMax()) {
+        out.printf(
+            Locale.ROOT,
+            "note: the heap may resize (-Xms %d MB, -Xmx %d MB) and the samples' full GCs shrink"
+                + " it, so RSS follows the heap's size; for an RSS slope of native memory alone set"
+                + " STREAMPERF_JAVA_OPTS=\"-Xms512m -Xmx512m -XX:+AlwaysPreTouch\"%n",
+            heap.getInit() >> 20,
+            heap.getMax() >> 20);
+      }
       out.printf(
           Locale.ROOT,
           "%8s %10s %10s %10s %10s %10s %10s%n",
