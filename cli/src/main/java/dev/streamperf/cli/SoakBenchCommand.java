@@ -40,9 +40,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code streamperf bench soak}: the whole pipeline in this process (embedded broker, simulator,
  * worker, metrics, producer at a steady open-loop rate) for a long time, sampling the live heap
- * (after a collection), the process RSS and the workers' consumer lag, and printing their slopes
- * over the measured part: a leak shows as a positive slope, a pipeline that falls behind as a
- * growing lag. At the end the run must reconcile: every published request has its result.
+ * (after a collection), the process RSS (the lowest reading of each interval) and the workers'
+ * consumer lag, and printing their slopes over the measured part: a leak shows as a positive slope,
+ * a pipeline that falls behind as a growing lag. At the end the run must reconcile: every published
+ * request has its result.
  */
 @Command(
     name = "soak",
@@ -53,8 +54,11 @@ import picocli.CommandLine.Spec;
       "Runs the embedded stack, the simulator, one worker, metrics and a producer at a steady"
           + " Poisson rate for --duration (target: 30 minutes with flat heap and RSS, no growing"
           + " lag, no lost request). Samples after --warmup count towards the slopes; flat means"
-          + " at most 100 MB a day, and the live heap's growth by class is printed at the end (and native memory's, with"
-          + " -XX:NativeMemoryTracking=summary in STREAMPERF_JAVA_OPTS).",
+          + " at most 100 MB a day. Heap: used after a full GC; RSS: the lowest of the readings"
+          + " taken every second of the interval. The live heap's growth by class is printed at"
+          + " the end (and native memory's, with -XX:NativeMemoryTracking=summary in"
+          + " STREAMPERF_JAVA_OPTS). Fix the heap's size (-Xms = -Xmx) for an RSS slope of native"
+          + " memory alone.",
       ""
     })
 final class SoakBenchCommand implements Callable<Integer> {
@@ -63,6 +67,9 @@ final class SoakBenchCommand implements Callable<Integer> {
 
   /** A slope that adds 100 MB a day is what "flat" allows, for heap and RSS alike. */
   static final double FLAT_MB_PER_MIN = 100.0 / (24 * 60);
+
+  /** How often the RSS is read between samples (each sample keeps the lowest reading). */
+  static final long RSS_READ_MS = 1_000;
 
   /** Lag that grows by more than this share of the offered rate means the pipeline falls behind. */
   static final double LAG_GROWTH_SHARE = 0.01;
@@ -183,10 +190,13 @@ final class SoakBenchCommand implements Callable<Integer> {
             warmHistogram = HeapHistogram.live();
             nativeBaseline = HeapHistogram.nativeMemoryBaseline();
           }
-          Thread.sleep(Math.min(sampleInterval.toMillis(), (end - System.nanoTime()) / 1_000_000));
+          Map<String, Double> rssFloor =
+              waitRecordingRssFloor(
+                  Math.min(sampleInterval.toMillis(), (end - System.nanoTime()) / 1_000_000));
           Sample s =
               sample(
                   (System.nanoTime() - start) / 60e9,
+                  rssFloor,
                   admin,
                   worker.groupId(),
                   pipeline.metrics().summary(run.runId()).map(RunSummary::counts));
@@ -262,8 +272,10 @@ final class SoakBenchCommand implements Callable<Integer> {
         fileSlope);
     out.printf(
         Locale.ROOT,
-        "anonymous RSS: %+.3f MB/min (first %.1f, last %.1f MB)   target <= %+.3f MB/min   %s%n",
+        "anonymous RSS: %+.3f MB/min (± %.3f standard error; first %.1f, last %.1f MB)"
+            + "   target <= %+.3f MB/min   %s%n",
         anonSlope,
+        slopeError(measured, Sample::anonMb),
         measured.isEmpty() ? 0 : measured.get(0).anonMb(),
         measured.isEmpty() ? 0 : measured.get(measured.size() - 1).anonMb(),
         FLAT_MB_PER_MIN,
@@ -316,13 +328,37 @@ final class SoakBenchCommand implements Callable<Integer> {
     return sxx == 0 ? 0 : sxy / sxx;
   }
 
+  /** Standard error of the least-squares slope: how far the noise alone could move it. */
+  static double slopeError(
+      List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value) {
+    int n = samples.size();
+    if (n < 3) {
+      return Double.NaN;
+    }
+    double b = slope(samples, value);
+    double mx = samples.stream().mapToDouble(Sample::minutes).average().orElse(0);
+    double my = samples.stream().mapToDouble(value).average().orElse(0);
+    double residuals = 0;
+    double sxx = 0;
+    for (Sample s : samples) {
+      double dx = s.minutes() - mx;
+      double r = value.applyAsDouble(s) - (my + b * dx);
+      residuals += r * r;
+      sxx += dx * dx;
+    }
+    return sxx == 0 ? Double.NaN : Math.sqrt(residuals / (n - 2) / sxx);
+  }
+
   private static Sample sample(
-      double minutes, Admin admin, String group, java.util.Optional<Counts> counts)
+      double minutes,
+      Map<String, Double> rss,
+      Admin admin,
+      String group,
+      java.util.Optional<Counts> counts)
       throws InterruptedException, ExecutionException, TimeoutException {
     System.gc();
     double heap =
         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
-    Map<String, Double> rss = residentMb();
     return new Sample(
         minutes,
         heap,
@@ -361,6 +397,29 @@ final class SoakBenchCommand implements Callable<Integer> {
    * This process's resident set from /proc/self/status, in MB: VmRSS, and its anonymous (heap,
    * stacks, malloc) and file-backed (mapped files) parts; empty where there is no /proc.
    */
+  /**
+   * Waits, reading the RSS figures every {@link #RSS_READ_MS} ms, and returns the lowest of each:
+   * the memory the process keeps, not what it holds for a moment between the allocator handing
+   * freed memory back (-XX:TrimNativeHeapInterval) and the next burst of allocations. A leak raises
+   * the floor; a burst does not.
+   */
+  static Map<String, Double> waitRecordingRssFloor(long millis) throws InterruptedException {
+    return waitRecordingFloor(millis, RSS_READ_MS, SoakBenchCommand::residentMb);
+  }
+
+  /** The lowest of each figure {@code read} gives, every {@code everyMs} for {@code millis}. */
+  static Map<String, Double> waitRecordingFloor(
+      long millis, long everyMs, java.util.function.Supplier<Map<String, Double>> read)
+      throws InterruptedException {
+    Map<String, Double> floor = new java.util.HashMap<>(read.get());
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    for (long left = millis; left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
+      Thread.sleep(Math.min(everyMs, left));
+      read.get().forEach((field, mb) -> floor.merge(field, mb, Math::min));
+    }
+    return floor;
+  }
+
   static Map<String, Double> residentMb() {
     Map<String, Double> mb = new java.util.HashMap<>();
     try {

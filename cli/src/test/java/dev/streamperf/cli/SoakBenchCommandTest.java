@@ -1,0 +1,67 @@
+package dev.streamperf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The soak's verdict arithmetic: what "flat" is computed from. */
+class SoakBenchCommandTest {
+
+  private static List<SoakBenchCommand.Sample> anonymous(double mbPerMinute, double noiseMb) {
+    Random random = new Random(7);
+    List<SoakBenchCommand.Sample> samples = new ArrayList<>();
+    for (int i = 0; i <= 36; i++) {
+      double minutes = 12 + i * 0.5;
+      double anon = 500 + mbPerMinute * minutes + noiseMb * random.nextGaussian();
+      samples.add(new SoakBenchCommand.Sample(minutes, 0, anon, anon, 0, 0, 0));
+    }
+    return samples;
+  }
+
+  @Test
+  void aSteadyGrowthIsItsSlopeWithNoError() {
+    List<SoakBenchCommand.Sample> samples = anonymous(0.25, 0);
+    assertThat(SoakBenchCommand.slope(samples, SoakBenchCommand.Sample::anonMb))
+        .isCloseTo(0.25, within(1e-9));
+    assertThat(SoakBenchCommand.slopeError(samples, SoakBenchCommand.Sample::anonMb))
+        .isCloseTo(0, within(1e-9));
+  }
+
+  @Test
+  void noiseShowsAsTheSlopesStandardError() {
+    List<SoakBenchCommand.Sample> samples = anonymous(0, 6);
+    double error = SoakBenchCommand.slopeError(samples, SoakBenchCommand.Sample::anonMb);
+    // 6 MB of noise over 37 samples in 18 minutes: sigma / sqrt(sum of squared time offsets)
+    assertThat(error).isBetween(0.12, 0.28);
+    assertThat(Math.abs(SoakBenchCommand.slope(samples, SoakBenchCommand.Sample::anonMb)))
+        .isLessThan(3 * error);
+  }
+
+  @Test
+  void eachFigureKeepsTheLowestReadingOfTheInterval() throws InterruptedException {
+    double[][] readings = {{700, 650}, {690, 660}, {720, 640}, {695, 655}, {705, 645}};
+    int[] next = {0};
+    Map<String, Double> floor =
+        SoakBenchCommand.waitRecordingFloor(
+            40,
+            10,
+            () -> {
+              double[] r = readings[Math.min(next[0]++, readings.length - 1)];
+              return Map.of("VmRSS", r[0], "RssAnon", r[1]);
+            });
+    assertThat(next[0]).as("read at the start and every 10 ms of 40").isBetween(3, 6);
+    assertThat(floor).containsEntry("VmRSS", 690.0).containsEntry("RssAnon", 640.0);
+  }
+
+  @Test
+  void theProcessRssIsReadFromProc() {
+    assertThat(SoakBenchCommand.residentMb())
+        .containsKeys("VmRSS", "RssAnon", "RssFile")
+        .allSatisfy((field, mb) -> assertThat(mb).isPositive());
+  }
+}
