@@ -74,7 +74,6 @@ test("the image's layout runs `streamperf --help` through its entry point", { sk
   // The container flags reached the JVM.
   assert.match(result.stdout, /MaxRAMPercentage\s*=\s*70\.0/);
   assert.match(result.stdout, /ExitOnOutOfMemoryError\s*=\s*true/);
-  assert.match(result.stdout, /TrimNativeHeapInterval\s*=\s*5000\b/);
 });
 
 /** Every streamperf command line of the compose file (both profiles) and the kustomizations. */
