@@ -394,14 +394,9 @@ final class SoakBenchCommand implements Callable<Integer> {
   }
 
   /**
-   * This process's resident set from /proc/self/status, in MB: VmRSS, and its anonymous (heap,
-   * stacks, malloc) and file-backed (mapped files) parts; empty where there is no /proc.
-   */
-  /**
    * Waits, reading the RSS figures every {@link #RSS_READ_MS} ms, and returns the lowest of each:
-   * the memory the process keeps, not what it holds for a moment between the allocator handing
-   * freed memory back (-XX:TrimNativeHeapInterval) and the next burst of allocations. A leak raises
-   * the floor; a burst does not.
+   * the memory the process keeps, not what it holds for a moment during a burst of allocations that
+   * is freed again. A leak raises the floor; a burst does not.
    */
   static Map<String, Double> waitRecordingRssFloor(long millis) throws InterruptedException {
     return waitRecordingFloor(millis, RSS_READ_MS, SoakBenchCommand::residentMb);
@@ -420,6 +415,10 @@ final class SoakBenchCommand implements Callable<Integer> {
     return floor;
   }
 
+  /**
+   * This process's resident set from /proc/self/status, in MB: VmRSS, and its anonymous (heap,
+   * stacks, malloc) and file-backed (mapped files) parts; empty where there is no /proc.
+   */
   static Map<String, Double> residentMb() {
     Map<String, Double> mb = new java.util.HashMap<>();
     try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamperf.embedded.EmbeddedStack;
+import dev.streamperf.producer.replay.RunRecords;
 import dev.streamperf.producer.spec.ArrivalPattern;
 import dev.streamperf.producer.spec.ImageFormat;
 import dev.streamperf.producer.spec.ImageSpec;
@@ -12,22 +13,18 @@ import dev.streamperf.producer.spec.LoadSpec;
 import dev.streamperf.producer.spec.PromptSpec;
 import dev.streamperf.producer.spec.StopSpec;
 import dev.streamperf.producer.spec.WarmupSpec;
-import dev.streamperf.schemas.ContentPart;
 import dev.streamperf.schemas.InferenceRequest;
 import dev.streamperf.schemas.MediaBlob;
-import dev.streamperf.schemas.Message;
 import dev.streamperf.schemas.Phase;
 import dev.streamperf.schemas.RequestResult;
 import dev.streamperf.schemas.RunEvent;
 import dev.streamperf.schemas.RunStatus;
-import dev.streamperf.schemas.Turn;
 import dev.streamperf.schemas.cluster.ClusterConfig;
 import dev.streamperf.schemas.serde.AvroDeserializer;
 import dev.streamperf.schemas.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,18 +116,7 @@ class RunProducerIT {
       assertThat(r.getStream()).isFalse();
     }
 
-    Set<String> referenced = new HashSet<>();
-    for (InferenceRequest r : requests) {
-      for (Turn t : r.getTurns()) {
-        for (Message m : t.getMessages()) {
-          for (ContentPart p : m.getParts()) {
-            if (p.getMediaSha256() != null) {
-              referenced.add(p.getMediaSha256());
-            }
-          }
-        }
-      }
-    }
+    Set<String> referenced = RunRecords.referencedMedia(requests);
     // other runs of this class publish their own media; this run's must each be there once
     List<MediaBlob> media =
         read(cluster.topics().media(), MediaBlob.class, b -> referenced.contains(b.getSha256()));
@@ -297,7 +283,7 @@ class RunProducerIT {
     for (InferenceRequest r : requests) {
       Map<TopicPartition, Long> visible = mediaEndAtReceipt.get(r.getSessionId());
       assertThat(visible).as("request %s was received", r.getSessionId()).isNotNull();
-      for (String sha : mediaOf(r)) {
+      for (String sha : RunRecords.referencedMedia(List.of(r))) {
         assertThat(mediaAt).as("medium %s of %s published", sha, r.getSessionId()).containsKey(sha);
         assertThat(mediaOffset.get(sha))
             .as("medium %s was in the topic when %s reached the worker", sha, r.getSessionId())
@@ -309,20 +295,6 @@ class RunProducerIT {
     RunEvent last = runEvents(runId).get(runEvents(runId).size() - 1);
     assertThat(last.getStatus()).isEqualTo(RunStatus.PRODUCED);
     assertThat(last.getProducedRequests()).isEqualTo(60);
-  }
-
-  static Set<String> mediaOf(InferenceRequest r) {
-    Set<String> out = new HashSet<>();
-    for (Turn t : r.getTurns()) {
-      for (Message m : t.getMessages()) {
-        for (ContentPart p : m.getParts()) {
-          if (p.getMediaSha256() != null) {
-            out.add(p.getMediaSha256());
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /** A read_committed consumer of the media topic's keys and offsets, in no group. */

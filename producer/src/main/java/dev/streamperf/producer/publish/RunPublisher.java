@@ -54,7 +54,7 @@ public final class RunPublisher implements AutoCloseable {
   private final Set<String> publishedMedia = new HashSet<>();
   private boolean open;
   private boolean mediaUnacknowledged;
-  private boolean requestsUnacknowledged;
+  private boolean directUnacknowledged;
   private int records;
   private long mediaBytes;
 
@@ -125,16 +125,8 @@ public final class RunPublisher implements AutoCloseable {
     if (!publishedMedia.add(medium.sha256())) {
       return false;
     }
-    ProducerRecord<String, SpecificRecord> record =
-        new ProducerRecord<>(topics.media(), medium.sha256(), medium.blob(createdUs));
-    if (direct != null) {
-      sendDirect(record);
-      mediaUnacknowledged = true;
-    } else {
-      ensureOpen();
-      producer.send(record);
-      records++;
-    }
+    publish(new ProducerRecord<>(topics.media(), medium.sha256(), medium.blob(createdUs)));
+    mediaUnacknowledged = direct != null;
     mediaBytes += medium.data().length;
     return true;
   }
@@ -145,35 +137,29 @@ public final class RunPublisher implements AutoCloseable {
   }
 
   public void request(InferenceRequest request) {
-    ProducerRecord<String, SpecificRecord> record =
-        new ProducerRecord<>(topics.requests(), request.getSessionId(), request);
-    if (direct != null) {
-      if (mediaUnacknowledged) {
-        acknowledgeDirect();
-      }
-      sendDirect(record);
-      requestsUnacknowledged = true;
-    } else {
-      ensureOpen();
-      producer.send(record);
-      records++;
+    if (mediaUnacknowledged) {
+      acknowledgeDirect();
     }
+    publish(new ProducerRecord<>(topics.requests(), request.getSessionId(), request));
   }
 
   public void runEvent(RunEvent event) {
-    if (direct != null && (requestsUnacknowledged || mediaUnacknowledged)) {
+    if (directUnacknowledged) {
       if (event.getStatus() == RunStatus.ABORTED) {
         direct.flush(); // the failure it may report is what is being recorded
       } else {
         acknowledgeDirect();
       }
     }
-    ensureOpen();
-    producer.send(new ProducerRecord<>(topics.runs(), event.getRunId(), event));
-    records++;
+    sendInTransaction(new ProducerRecord<>(topics.runs(), event.getRunId(), event));
   }
 
-  private void sendDirect(ProducerRecord<String, SpecificRecord> record) {
+  /** A request or medium: outside transactions in closed loop, else in the open transaction. */
+  private void publish(ProducerRecord<String, SpecificRecord> record) {
+    if (direct == null) {
+      sendInTransaction(record);
+      return;
+    }
     throwIfDirectFailed();
     direct.send(
         record,
@@ -182,13 +168,20 @@ public final class RunPublisher implements AutoCloseable {
             directFailure.compareAndSet(null, e);
           }
         });
+    directUnacknowledged = true;
+  }
+
+  private void sendInTransaction(ProducerRecord<String, SpecificRecord> record) {
+    ensureOpen();
+    producer.send(record);
+    records++;
   }
 
   /** Waits until every request and medium sent outside a transaction is acknowledged. */
   private void acknowledgeDirect() {
     direct.flush();
     mediaUnacknowledged = false;
-    requestsUnacknowledged = false;
+    directUnacknowledged = false;
     throwIfDirectFailed();
   }
 
