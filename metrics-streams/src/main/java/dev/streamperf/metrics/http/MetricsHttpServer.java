@@ -2,6 +2,7 @@ package dev.streamperf.metrics.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.streamperf.schemas.health.ProcessMetrics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The metrics app's HTTP endpoints, on the JDK's HTTP server:
  *
  * <ul>
- *   <li>{@code GET /metrics}: Prometheus text format 0.0.4;
+ *   <li>{@code GET /metrics}: Prometheus text format 0.0.4, the runs' metrics and the process's
+ *       ({@link ProcessMetrics});
  *   <li>{@code GET /runs}: the runs this instance holds, JSON;
  *   <li>{@code GET /runs/{id}/summary}: a run's summary, JSON; 307 to the instance that holds it;
  *       404 when none does; 503 while the stores are not queryable;
@@ -94,7 +96,7 @@ public final class MetricsHttpServer implements AutoCloseable {
       Matcher summary = SUMMARY.matcher(path);
       if (path.equals("/metrics")) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(16_384);
-        writer.write(body, api.scrape());
+        writer.write(body, ProcessMetrics.with(api.scrape()));
         send(exchange, 200, writer.getContentType(), body.toByteArray());
       } else if (path.equals("/runs") || path.equals("/runs/")) {
         json(exchange, 200, api.runs());

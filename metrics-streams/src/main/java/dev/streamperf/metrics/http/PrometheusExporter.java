@@ -31,7 +31,8 @@ import org.HdrHistogram.Histogram;
  * Builds the /metrics exposition from the stores: per run, model and endpoint, the run totals and
  * the latest closed window of every metric (summaries with quantiles from the HdrHistograms, in
  * base units), throughputs, counters, accuracy, the run's progress, and the Streams instance's
- * health. The names are documented in {@code PROMETHEUS.md}.
+ * health. The JVM's own families are added by the HTTP server ({@link
+ * dev.streamperf.schemas.health.ProcessMetrics}).
  */
 public final class PrometheusExporter {
 

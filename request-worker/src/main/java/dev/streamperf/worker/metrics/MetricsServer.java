@@ -2,6 +2,7 @@ package dev.streamperf.worker.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.streamperf.schemas.health.ProcessMetrics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -13,8 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Serves a registry as Prometheus text at {@code GET /metrics}, on the JDK's HTTP server with one
- * thread of its own, so scrapes never touch the event loops.
+ * Serves a registry, and the process's JVM metrics ({@link ProcessMetrics}), as Prometheus text at
+ * {@code GET /metrics}, on the JDK's HTTP server with one thread of its own, so scrapes never touch
+ * the event loops.
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -49,7 +51,7 @@ public final class MetricsServer implements AutoCloseable {
               return;
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
-            writer.write(body, registry.scrape());
+            writer.write(body, ProcessMetrics.with(registry.scrape()));
             respond(exchange, 200, writer.getContentType(), body.toByteArray());
           }
         });
