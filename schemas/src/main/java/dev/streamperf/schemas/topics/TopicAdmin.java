@@ -2,6 +2,7 @@ package dev.streamperf.schemas.topics;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -34,7 +38,8 @@ public final class TopicAdmin {
   /**
    * Creates every missing topic of the catalogue with its partitions and configs. Existing topics
    * are left as they are, but a compacted topic that is not compacted (or the reverse) fails: the
-   * pipeline's correctness depends on it. Fewer partitions than specified only warns.
+   * pipeline's correctness depends on it. Fewer partitions than specified only warns. Returns once
+   * every partition of the topics it created is served by its leader.
    *
    * @throws IllegalStateException when an existing topic has the wrong cleanup policy
    * @throws org.apache.kafka.common.KafkaException when the cluster cannot be reached in time
@@ -75,10 +80,37 @@ public final class TopicAdmin {
           }
         }
       }
+      awaitLeaders(admin, created, deadline);
     }
     List<String> warnings =
         existing.isEmpty() ? List.of() : check(admin, catalog, existing, deadline);
     return new Report(List.copyOf(created), List.copyOf(existing), warnings);
+  }
+
+  /**
+   * Waits until each partition of the new topics answers a ListOffsets from its leader. Creation
+   * returns when the controller has decided the leaders, which can be before the broker acts on it;
+   * a producer writing in between gets NOT_LEADER_OR_FOLLOWER, and an idempotent one could then
+   * retry into an out-of-order sequence it never left (seen once in CI, on a topic made
+   * milliseconds before). The admin client retries ListOffsets on those errors itself.
+   */
+  private static void awaitLeaders(Admin admin, List<String> topics, long deadline) {
+    if (topics.isEmpty()) {
+      return;
+    }
+    Map<String, TopicDescription> descriptions =
+        get(admin.describeTopics(topics).allTopicNames(), deadline, "describe new topics");
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    for (TopicDescription d : descriptions.values()) {
+      d.partitions()
+          .forEach(
+              p ->
+                  partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+    }
+    get(
+        admin.listOffsets(partitions, new ListOffsetsOptions()).all(),
+        deadline,
+        "wait for the leaders of new topics " + topics);
   }
 
   private static List<String> check(
