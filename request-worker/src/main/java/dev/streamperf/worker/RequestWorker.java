@@ -215,17 +215,12 @@ public final class RequestWorker implements AutoCloseable {
   }
 
   private Producer<String, SpecificRecord> newProducer() {
-    Map<String, Object> props = cluster.producerConfig("streamperf-worker-" + config.workerId());
-    props.put(
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-        "streamperf-worker-" + config.groupId() + "-" + config.workerId());
+    Map<String, Object> props =
+        cluster.transactionalProducerConfig(
+            "streamperf-worker-" + config.workerId(),
+            "streamperf-worker-" + config.groupId() + "-" + config.workerId());
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
     props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    // Commits follow each other closely (group commit): the coordinators may still be writing the
-    // last one's markers and answer the next sendOffsetsToTransaction with CONCURRENT_TRANSACTIONS,
-    // which the default 100 ms backoff turns into a 100 ms stall of every result behind it, and of
-    // the closed loop's credits (the producer's transactions had the same fix).
-    props.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 2);
     // a crashed worker's open transaction holds back read-committed consumers until it times out
     props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     return new KafkaProducer<>(props, new StringSerializer(), outputSerde.serializer());

@@ -137,10 +137,8 @@ public final class ZeroLatencyResponder implements AutoCloseable {
   }
 
   private void commit() {
-    Map<String, Object> config = cluster.producerConfig(workerId);
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, workerId);
+    Map<String, Object> config = cluster.transactionalProducerConfig(workerId, workerId);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 2);
     AvroSerializer<RequestResult> values = new AvroSerializer<>();
     values.configure(cluster.serdeConfig(), false);
     try (KafkaProducer<String, RequestResult> producer =

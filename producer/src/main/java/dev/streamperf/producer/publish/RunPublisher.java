@@ -65,8 +65,8 @@ public final class RunPublisher implements AutoCloseable {
   public RunPublisher(ClusterConfig cluster, String runId, boolean lowLatency) {
     this.topics = cluster.topics();
     this.runId = runId;
-    Map<String, Object> config = cluster.producerConfig("streamperf-producer-" + runId);
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(runId));
+    Map<String, Object> config =
+        cluster.transactionalProducerConfig("streamperf-producer-" + runId, transactionalId(runId));
     config.put(ProducerConfig.LINGER_MS_CONFIG, lowLatency ? 0 : 5);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     // Uncompressed by default: on a 2-core loopback lz4 cost more CPU than it saved (measured
@@ -75,10 +75,6 @@ public final class RunPublisher implements AutoCloseable {
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MEDIA_MAX_MESSAGE_BYTES);
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * TopicCatalog.MEDIA_MAX_MESSAGE_BYTES);
-    // After a commit the coordinator may still be writing markers and answer the next
-    // transaction's first call with CONCURRENT_TRANSACTIONS; the default 100 ms backoff then
-    // stalls every credit. Measured on loopback: p90 transaction start 105 ms -> 9 ms.
-    config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 2);
     config.putAll(cluster.kafkaProperties());
     this.producer = new KafkaProducer<>(config, new StringSerializer(), serializer(cluster));
     if (lowLatency) {

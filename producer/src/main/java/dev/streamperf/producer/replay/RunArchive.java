@@ -230,8 +230,9 @@ public final class RunArchive {
               + (newRunId != null ? "" : "; import it under another --run-id"));
     }
     TopicCatalog topics = cluster.topics();
-    Map<String, Object> config = cluster.producerConfig("streamperf-import-" + runId);
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "streamperf-import-" + runId);
+    Map<String, Object> config =
+        cluster.transactionalProducerConfig(
+            "streamperf-import-" + runId, "streamperf-import-" + runId);
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.MEDIA_MAX_MESSAGE_BYTES);
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * TopicCatalog.MEDIA_MAX_MESSAGE_BYTES);
     config.putAll(cluster.kafkaProperties());

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -108,7 +107,7 @@ public final class TopicAdmin {
                   partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
     }
     get(
-        admin.listOffsets(partitions, new ListOffsetsOptions()).all(),
+        admin.listOffsets(partitions).all(),
         deadline,
         "wait for the leaders of new topics " + topics);
   }
