@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,7 @@ public final class TopicAdmin {
           }
         }
       }
-      awaitLeaders(admin, created, deadline);
+      awaitLeaders(admin, catalog, created, deadline);
     }
     List<String> warnings =
         existing.isEmpty() ? List.of() : check(admin, catalog, existing, deadline);
@@ -91,25 +92,38 @@ public final class TopicAdmin {
    * returns when the controller has decided the leaders, which can be before the broker acts on it;
    * a producer writing in between gets NOT_LEADER_OR_FOLLOWER, and an idempotent one could then
    * retry into an out-of-order sequence it never left (seen once in CI, on a topic made
-   * milliseconds before). The admin client retries ListOffsets on those errors itself.
+   * milliseconds before). Until then the broker may also not know the topic at all; both errors are
+   * retriable, and are retried here until the deadline.
    */
-  private static void awaitLeaders(Admin admin, List<String> topics, long deadline) {
+  private static void awaitLeaders(
+      Admin admin, TopicCatalog catalog, List<String> topics, long deadline) {
     if (topics.isEmpty()) {
       return;
     }
-    Map<String, TopicDescription> descriptions =
-        get(admin.describeTopics(topics).allTopicNames(), deadline, "describe new topics");
     Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-    for (TopicDescription d : descriptions.values()) {
-      d.partitions()
-          .forEach(
-              p ->
-                  partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+    for (TopicSpec spec : catalog.specs()) {
+      if (topics.contains(spec.name())) {
+        for (int p = 0; p < spec.partitions(); p++) {
+          partitions.put(new TopicPartition(spec.name(), p), OffsetSpec.latest());
+        }
+      }
     }
-    get(
-        admin.listOffsets(partitions).all(),
-        deadline,
-        "wait for the leaders of new topics " + topics);
+    while (true) {
+      try {
+        get(admin.listOffsets(partitions).all(), deadline, "wait for the leaders of " + topics);
+        return;
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("wait for the leaders of " + topics + ": interrupted", e);
+      }
+    }
   }
 
   private static List<String> check(
