@@ -89,8 +89,12 @@ public final class MetricsApp implements AutoCloseable, MetricsApi {
     if (streams != null) {
       throw new IllegalStateException("metrics: already started");
     }
-    int partitions = checkTopics();
-    MetricsConfig effective = config.toBuilder().inputPartitions(partitions).build();
+    InputTopics inputs = checkTopics();
+    MetricsConfig effective =
+        config.toBuilder()
+            .inputSources(inputs.tokenEventPartitions() + inputs.resultPartitions())
+            .partialsPartitions(Math.max(inputs.tokenEventPartitions(), inputs.resultPartitions()))
+            .build();
     if (config.stateDir() == null) {
       try {
         temporaryStateDir = Files.createTempDirectory("streamperf-metrics-");
@@ -133,8 +137,15 @@ public final class MetricsApp implements AutoCloseable, MetricsApi {
     return this;
   }
 
-  /** Checks the topics exist; returns the most partitions of the three input topics. */
-  private int checkTopics() {
+  /**
+   * Partitions of the inputs: token events, and results with scores and runs (one sub-topology,
+   * whose tasks are the most partitions of the three); each per-partition task reports its
+   * progress.
+   */
+  private record InputTopics(int tokenEventPartitions, int resultPartitions) {}
+
+  /** Checks the topics exist and reads the input topics' partition counts. */
+  private InputTopics checkTopics() {
     TopicCatalog t = config.cluster().topics();
     Set<String> needed = Set.of(t.runs(), t.tokenEvents(), t.results(), t.scores(), t.metrics());
     Map<String, TopicDescription> found;
@@ -152,7 +163,7 @@ public final class MetricsApp implements AutoCloseable, MetricsApi {
       }
       found =
           admin
-              .describeTopics(List.of(t.tokenEvents(), t.results(), t.scores()))
+              .describeTopics(List.of(t.tokenEvents(), t.results(), t.scores(), t.runs()))
               .allTopicNames()
               .get(TOPIC_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -166,7 +177,13 @@ public final class MetricsApp implements AutoCloseable, MetricsApi {
               + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()),
           e);
     }
-    return found.values().stream().mapToInt(d -> d.partitions().size()).max().orElse(0);
+    return new InputTopics(
+        found.get(t.tokenEvents()).partitions().size(),
+        Math.max(
+            found.get(t.runs()).partitions().size(),
+            Math.max(
+                found.get(t.results()).partitions().size(),
+                found.get(t.scores()).partitions().size())));
   }
 
   private static String advertisedHost(String bindHost) {

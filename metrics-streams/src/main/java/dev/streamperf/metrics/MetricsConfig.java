@@ -60,7 +60,8 @@ public final class MetricsConfig {
   private final boolean awaitScores;
   private final String httpHost;
   private final int httpPort;
-  private final int inputPartitions;
+  private final int inputSources;
+  private final int partialsPartitions;
   private final MicrosClock clock;
 
   private MetricsConfig(Builder b) {
@@ -80,7 +81,8 @@ public final class MetricsConfig {
     this.awaitScores = b.awaitScores;
     this.httpHost = b.httpHost;
     this.httpPort = b.httpPort;
-    this.inputPartitions = b.inputPartitions;
+    this.inputSources = b.inputSources;
+    this.partialsPartitions = b.partialsPartitions;
     this.clock = b.clock;
   }
 
@@ -196,12 +198,21 @@ public final class MetricsConfig {
   }
 
   /**
-   * Partitions of the input topics (the most of token-events, results and scores): windows stay
-   * open until every one of them has reported its progress. 0 to not wait for any; {@link
-   * MetricsApp} sets it from the cluster when it starts.
+   * Tasks of the per-partition stage: one per token-events partition plus one per results (and
+   * scores) partition. Windows stay open until every one of them has reported its progress. 0 to
+   * not wait for any; {@link MetricsApp} sets it from the cluster when it starts.
    */
-  public int inputPartitions() {
-    return inputPartitions;
+  public int inputSources() {
+    return inputSources;
+  }
+
+  /**
+   * Partitions of both internal partials topics, which must match so that a run's partials from
+   * token events and from results meet in one per-run task; 0 lets Kafka Streams take the upstream
+   * count (the test driver). {@link MetricsApp} sets it to the most partitions of the input topics.
+   */
+  public int partialsPartitions() {
+    return partialsPartitions;
   }
 
   /** Source of emitted and finished timestamps. */
@@ -250,7 +261,8 @@ public final class MetricsConfig {
     private boolean awaitScores = true;
     private String httpHost = DEFAULT_HTTP_HOST;
     private int httpPort = 0;
-    private int inputPartitions = 0;
+    private int inputSources = 0;
+    private int partialsPartitions = 0;
     private MicrosClock clock = MicrosClock.system();
 
     private Builder(ClusterConfig cluster) {
@@ -274,7 +286,8 @@ public final class MetricsConfig {
       awaitScores = c.awaitScores;
       httpHost = c.httpHost;
       httpPort = c.httpPort;
-      inputPartitions = c.inputPartitions;
+      inputSources = c.inputSources;
+      partialsPartitions = c.partialsPartitions;
       clock = c.clock;
     }
 
@@ -392,12 +405,21 @@ public final class MetricsConfig {
       return this;
     }
 
-    /** 0 to not wait for any partition's first report. */
-    public Builder inputPartitions(int value) {
+    /** 0 to not wait for any input task's first report. */
+    public Builder inputSources(int value) {
       if (value < 0) {
-        throw new IllegalArgumentException("input partitions: " + value + " (expected: >= 0)");
+        throw new IllegalArgumentException("input sources: " + value + " (expected: >= 0)");
       }
-      this.inputPartitions = value;
+      this.inputSources = value;
+      return this;
+    }
+
+    /** 0 to let Kafka Streams size the partials topics from their upstream topics. */
+    public Builder partialsPartitions(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("partials partitions: " + value + " (expected: >= 0)");
+      }
+      this.partialsPartitions = value;
       return this;
     }
 

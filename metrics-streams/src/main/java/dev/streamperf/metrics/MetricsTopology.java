@@ -10,11 +10,14 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * The metrics topology, a pure function of the configuration, and its Kafka Streams settings.
  *
  * <pre>
- *  token-events ─┐                                             ┌─ in-memory partials per task
- *  results ──────┼─ fold (per input partition) ─ commit barrier ┤   (flushed inside each commit)
- *  scores ───────┘                                             └─▶ metrics-partials (by run id)
+ *  token-events ── fold (per input partition) ─ commit barrier ─▶ metrics-token-partials (by run id)
+ *  results ──────┐
+ *  scores ───────┴─ fold (per input partition) ─ commit barrier ─▶ metrics-partials (by run id)
  *  runs ──────────────────────────────────────────────────────────▶ metrics-partials
- *  metrics-partials ─ merge per run: windows, totals, watermarks, completion ─▶ metrics, runs
+ *  metrics-token-partials, metrics-partials ─ merge per run: windows, totals, watermarks,
+ *                                              completion ─▶ metrics, runs
+ *
+ *  (each commit barrier flushes its task's in-memory partials inside every commit)
  * </pre>
  */
 public final class MetricsTopology {
@@ -36,8 +39,9 @@ public final class MetricsTopology {
    * The Kafka Streams configuration: exactly-once (v2), the cluster's pass-through client
    * properties, and corrupt input records logged with their offsets, counted ({@code
    * dropped-records}) and skipped. Inputs carry event time in their payload ({@code
-   * EventTimeExtractor}); the default {@code max.task.idle.ms} (0) keeps each task's partitions
-   * merged in event-time order, which is what makes a task's progress a watermark.
+   * EventTimeExtractor}). Each per-partition task reports its own progress, and the per-run stage
+   * takes the smallest of them as the watermark; the default {@code max.task.idle.ms} (0) keeps a
+   * results task's results and scores merged in event-time order.
    *
    * @param applicationServer {@code host:port} of this instance's HTTP API for interactive queries
    *     across instances, or null

@@ -120,13 +120,13 @@ final class MergeProcessor implements FixedKeyProcessor<String, PartialMessage, 
       run.afterFinish(a.records());
       counters.count(TaskCounters.RECORDS_AFTER_FINISH, a.records());
       log.warn(
-          "run {} finished before {} records of {} {} arrived from partition {} ({}); they are in"
+          "run {} finished before {} records of {} {} arrived from task {} ({}); they are in"
               + " the run totals, not in the published summary",
           run.runId(),
           a.records(),
           scope.model(),
           scope.endpoint(),
-          d.source(),
+          Sources.describe(d.source()),
           offsets(d));
       return;
     }
@@ -150,16 +150,16 @@ final class MergeProcessor implements FixedKeyProcessor<String, PartialMessage, 
     if (now - lastLateLogMs < LATE_LOG_INTERVAL_MS) {
       lateDeltasNotLogged++;
       log.debug(
-          "run {}: {} late records for window ending {} from partition {} ({})",
+          "run {}: {} late records for window ending {} from task {} ({})",
           run.runId(),
           d.aggregate().records(),
           endUs,
-          d.source(),
+          Sources.describe(d.source()),
           offsets(d));
       return;
     }
     log.warn(
-        "run {}: {} records of {} {} for window [{}, {}) arrived from partition {} ({}) after the"
+        "run {}: {} records of {} {} for window [{}, {}) arrived from task {} ({}) after the"
             + " window closed (closed through {}, grace {}); counted as late, in the run totals"
             + " only{}",
         run.runId(),
@@ -168,7 +168,7 @@ final class MergeProcessor implements FixedKeyProcessor<String, PartialMessage, 
         d.scope().endpoint(),
         d.windowStartUs(),
         endUs,
-        d.source(),
+        Sources.describe(d.source()),
         offsets(d),
         run.closedThroughUs(),
         config.grace(),
@@ -194,7 +194,7 @@ final class MergeProcessor implements FixedKeyProcessor<String, PartialMessage, 
         }
         s.append(topics[i])
             .append('-')
-            .append(d.source())
+            .append(Sources.partition(d.source()))
             .append(" offsets ")
             .append(o[2 * i])
             .append("..")
@@ -217,8 +217,8 @@ final class MergeProcessor implements FixedKeyProcessor<String, PartialMessage, 
     gone.forEach(state::deleteSource);
     List<Sources.Progress> heard = new ArrayList<>(state.sources().values());
     long watermark =
-        heard.size() < config.inputPartitions()
-            ? Long.MIN_VALUE // an input partition has not reported yet: it may hold anything
+        heard.size() < config.inputSources()
+            ? Long.MIN_VALUE // an input task has not reported yet: it may hold anything
             : Sources.watermark(heard, now, idleTimeoutMs, staleAfterMs);
     boolean allIdle = Sources.allIdle(heard, now, staleAfterMs);
     for (RunState run : new ArrayList<>(state.runs())) {

@@ -12,13 +12,19 @@ import org.apache.kafka.streams.state.WindowStore;
 /** The topology's state stores: names and builders. */
 public final class MetricsStores {
 
-  /** Per task: partial aggregates since the last commit (in memory, not logged). */
+  /** Per token-events task: partial aggregates since the last commit (in memory, not logged). */
+  public static final String TOKEN_PARTIALS = "token-partials";
+
+  /** Per results-and-scores task: partial aggregates since the last commit. */
   public static final String PARTIALS = "partials";
 
   /** Per task: request ids of counted results and scores, for the dedup retention. */
   public static final String SEEN_REQUESTS = "seen-requests";
 
-  /** The per-partition stage's commit barrier (a bounded LRU map behind the record cache). */
+  /** The token-events tasks' commit barrier (a bounded LRU map behind the record cache). */
+  public static final String TOKEN_BARRIER = "token-commit-barrier";
+
+  /** The results-and-scores tasks' commit barrier. */
   public static final String COMMIT_BARRIER = "commit-barrier";
 
   /** Per run task: its state between commits. */
@@ -44,8 +50,8 @@ public final class MetricsStores {
 
   private MetricsStores() {}
 
-  static StoreBuilder<PartialsStore> partials() {
-    return new TaskMemoryBuilder<>(PARTIALS, PartialsStore::new);
+  static StoreBuilder<PartialsStore> partials(String name) {
+    return new TaskMemoryBuilder<>(name, PartialsStore::new);
   }
 
   static StoreBuilder<MergeState> mergeState() {

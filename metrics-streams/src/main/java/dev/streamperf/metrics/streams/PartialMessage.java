@@ -15,7 +15,7 @@ sealed interface PartialMessage {
    *
    * @param scope run, model, endpoint
    * @param windowStartUs the window's start, epoch µs
-   * @param source the input partition it came from
+   * @param source the per-partition task it came from ({@link Sources#id})
    * @param offsets first and last offsets read from token-events, results and scores (-1: none)
    * @param aggregate the records folded
    */
@@ -23,10 +23,10 @@ sealed interface PartialMessage {
       implements PartialMessage {}
 
   /**
-   * How far one input partition has got: every record it processed up to {@code watermarkUs} has
+   * How far one per-partition task has got: every record it processed up to {@code watermarkUs} has
    * been sent downstream.
    *
-   * @param source the input partition (the stage-1 task's partition)
+   * @param source the per-partition task ({@link Sources#id})
    * @param watermarkUs the latest event time of the records it has flushed, epoch µs; {@code
    *     Long.MIN_VALUE} before the first
    * @param idle whether it holds nothing unflushed and has seen no record for the idle timeout

@@ -43,7 +43,8 @@ final class PartialsFlusher implements Processor<String, Long, String, PartialMe
   public void init(ProcessorContext<String, PartialMessage> processorContext) {
     this.context = processorContext;
     this.partials = processorContext.getStateStore(storeName);
-    this.source = processorContext.taskId().partition();
+    this.source =
+        Sources.id(processorContext.taskId().subtopology(), processorContext.taskId().partition());
     this.startedWallMs = processorContext.currentSystemTimeMs();
     // A task that has not processed a record yet is not idle for this long after it started: its
     // partitions may hold a backlog it has not been handed yet (MetricsConfig.startupGrace).

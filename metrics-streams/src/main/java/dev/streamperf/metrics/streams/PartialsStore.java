@@ -8,13 +8,13 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 
 /**
- * One task's in-memory partial aggregates since its last commit, shared by the task's three
- * aggregating processors and its flusher. Not logged and not persistent, on purpose: at every
- * commit the flusher forwards everything here downstream inside the commit's transaction and
- * empties it, so what it holds is exactly the effect of the records after the last committed
- * offset. A crash loses it together with those offsets' commit, and the records are processed again
- * from the committed offsets into an empty store. {@link #close()} (a task closed dirty or
- * migrated) drops it for the same reason.
+ * One task's in-memory partial aggregates since its last commit, shared by the task's aggregating
+ * processors (token events; or results and scores) and its flusher. Not logged and not persistent,
+ * on purpose: at every commit the flusher forwards everything here downstream inside the commit's
+ * transaction and empties it, so what it holds is exactly the effect of the records after the last
+ * committed offset. A crash loses it together with those offsets' commit, and the records are
+ * processed again from the committed offsets into an empty store. {@link #close()} (a task closed
+ * dirty or migrated) drops it for the same reason.
  *
  * <p>Records change only objects here (no serialization per record); {@link #takeTick()} tells a
  * processor when to mark the commit barrier dirty, once per flush. The store also keeps the task's

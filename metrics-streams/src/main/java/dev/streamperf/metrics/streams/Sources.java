@@ -4,11 +4,11 @@ import java.util.Collection;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * Every input partition's progress as one per-run task has heard it, and the watermark the windows
- * close on: the smallest watermark of the partitions still active; when all are idle, the later of
- * their watermarks and the wall clock minus the idle timeout, so the last windows of a finished
- * load close too. A partition silent for longer than {@code staleAfterMs} holds every window until
- * it reports again.
+ * Every per-partition task's progress as one per-run task has heard it, and the watermark the
+ * windows close on: the smallest watermark of the partitions still active; when all are idle, the
+ * later of their watermarks and the wall clock minus the idle timeout, so the last windows of a
+ * finished load close too. A partition silent for longer than {@code staleAfterMs} holds every
+ * window until it reports again.
  */
 final class Sources {
 
@@ -28,6 +28,24 @@ final class Sources {
   }
 
   private Sources() {}
+
+  /**
+   * The id of a per-partition task as a source: token events and results (with scores) are separate
+   * sub-topologies, so their tasks of one partition number are separate sources.
+   */
+  static int id(int subtopology, int partition) {
+    return (subtopology << 16) | partition;
+  }
+
+  /** The input partition of a source id. */
+  static int partition(int sourceId) {
+    return sourceId & 0xFFFF;
+  }
+
+  /** A source id for log lines: its task id, as Kafka Streams names tasks. */
+  static String describe(int sourceId) {
+    return (sourceId >>> 16) + "_" + partition(sourceId);
+  }
 
   private static boolean current(Progress p, long wallMs, long staleAfterMs) {
     return wallMs - p.heardWallMs() < staleAfterMs;

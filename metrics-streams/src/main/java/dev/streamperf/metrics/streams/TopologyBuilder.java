@@ -23,8 +23,14 @@ import org.apache.kafka.streams.state.Stores;
 /** Builds the metrics topology (see {@link dev.streamperf.metrics.MetricsTopology}). */
 public final class TopologyBuilder {
 
-  /** Name of the internal topic between the two stages (prefixed with the application id). */
+  /**
+   * Internal topic from the results-and-scores tasks (and the runs topic) to the per-run stage
+   * (prefixed with the application id).
+   */
   public static final String PARTIALS_TOPIC = "metrics-partials";
+
+  /** Internal topic from the token-events tasks to the per-run stage. */
+  public static final String TOKEN_PARTIALS_TOPIC = "metrics-token-partials";
 
   /** Entries the commit barrier's LRU map keeps; it only ever needs one. */
   private static final int BARRIER_ENTRIES = 16;
@@ -46,7 +52,8 @@ public final class TopologyBuilder {
     long windowUs = config.window().toNanos() / 1_000L;
     long dedupMs = config.dedupRetention().toMillis();
     StreamsBuilder builder = new StreamsBuilder();
-    builder.addStateStore(MetricsStores.partials());
+    builder.addStateStore(MetricsStores.partials(MetricsStores.TOKEN_PARTIALS));
+    builder.addStateStore(MetricsStores.partials(MetricsStores.PARTIALS));
     builder.addStateStore(MetricsStores.seenRequests(config));
     builder.addStateStore(MetricsStores.runStates());
     builder.addStateStore(MetricsStores.aggregates(MetricsStores.RUN_TOTALS));
@@ -55,6 +62,9 @@ public final class TopologyBuilder {
     builder.addStateStore(MetricsStores.sources());
     builder.addStateStore(MetricsStores.mergeState());
 
+    // Token events have tasks of their own (a sub-topology with one input topic): a task whose
+    // queue for some partition is empty (the scores topic without an evaluator, the results topic
+    // between results) takes Kafka Streams' slow path, formatting log strings, for every record.
     KStream<String, Long> tokenTicks =
         builder.stream(
                 topics.tokenEvents(),
@@ -62,9 +72,9 @@ public final class TopologyBuilder {
                     .withName("read-token-events")
                     .withTimestampExtractor(new EventTimeExtractor()))
             .processValues(
-                () -> new TokenEventAggregator(MetricsStores.PARTIALS, windowUs),
+                () -> new TokenEventAggregator(MetricsStores.TOKEN_PARTIALS, windowUs),
                 Named.as("fold-token-events"),
-                MetricsStores.PARTIALS);
+                MetricsStores.TOKEN_PARTIALS);
     KStream<String, Long> resultTicks =
         builder.stream(
                 topics.results(),
@@ -96,26 +106,6 @@ public final class TopologyBuilder {
                 MetricsStores.PARTIALS,
                 MetricsStores.SEEN_REQUESTS);
 
-    // The commit barrier: a cached table of ticks. Kafka Streams flushes a table's record cache,
-    // forwarding its dirty entries downstream, inside every commit before the transaction commits.
-    KStream<String, PartialMessage> deltas =
-        tokenTicks
-            .merge(resultTicks, Named.as("merge-result-ticks"))
-            .merge(scoreTicks, Named.as("merge-score-ticks"))
-            .toTable(
-                Named.as("commit-barrier"),
-                Materialized.<String, Long>as(
-                        Stores.lruMap(MetricsStores.COMMIT_BARRIER, BARRIER_ENTRIES))
-                    .withKeySerde(Serdes.String())
-                    .withValueSerde(Serdes.Long())
-                    .withCachingEnabled()
-                    .withLoggingDisabled())
-            .toStream(Named.as("barrier-flushes"))
-            .process(
-                () -> new PartialsFlusher(MetricsStores.PARTIALS, config.idleTimeout()),
-                Named.as("flush-partials"),
-                MetricsStores.PARTIALS);
-
     KStream<String, PartialMessage> announcements =
         builder.stream(
                 topics.runs(),
@@ -126,14 +116,27 @@ public final class TopologyBuilder {
                 event -> (PartialMessage) new PartialMessage.Announcement(event),
                 Named.as("announce-runs"));
 
-    KStream<String, SpecificRecord> out =
-        deltas
+    KStream<String, PartialMessage> tokenPartials =
+        flushAtCommits(
+                tokenTicks,
+                "token-",
+                MetricsStores.TOKEN_BARRIER,
+                MetricsStores.TOKEN_PARTIALS,
+                config)
+            .repartition(partialsTopic(TOKEN_PARTIALS_TOPIC, config));
+    KStream<String, PartialMessage> resultPartials =
+        flushAtCommits(
+                resultTicks.merge(scoreTicks, Named.as("merge-score-ticks")),
+                "",
+                MetricsStores.COMMIT_BARRIER,
+                MetricsStores.PARTIALS,
+                config)
             .merge(announcements, Named.as("merge-announcements"))
-            .repartition(
-                Repartitioned.<String, PartialMessage>as(PARTIALS_TOPIC)
-                    .withKeySerde(Serdes.String())
-                    .withValueSerde(Codecs.messages())
-                    .withStreamPartitioner(new ProgressPartitioner()))
+            .repartition(partialsTopic(PARTIALS_TOPIC, config));
+
+    KStream<String, SpecificRecord> out =
+        resultPartials
+            .merge(tokenPartials, Named.as("merge-token-partials"))
             .processValues(
                 () -> new MergeProcessor(config, MetricsStores.MERGE_STATE),
                 Named.as("merge-runs"),
@@ -165,5 +168,44 @@ public final class TopologyBuilder {
             Produced.with(Serdes.String(), cluster.valueSerde(RunEvent.class))
                 .withName("write-runs"));
     return builder.build();
+  }
+
+  /**
+   * The commit barrier of one per-partition sub-topology: a cached table of ticks. Kafka Streams
+   * flushes a table's record cache, forwarding its dirty entries downstream, inside every commit
+   * before the transaction commits; the flusher then sends the task's partials.
+   */
+  private static KStream<String, PartialMessage> flushAtCommits(
+      KStream<String, Long> ticks,
+      String namePrefix,
+      String barrierStore,
+      String partialsStore,
+      MetricsConfig config) {
+    return ticks
+        .toTable(
+            Named.as(namePrefix + "commit-barrier"),
+            Materialized.<String, Long>as(Stores.lruMap(barrierStore, BARRIER_ENTRIES))
+                .withKeySerde(Serdes.String())
+                .withValueSerde(Serdes.Long())
+                .withCachingEnabled()
+                .withLoggingDisabled())
+        .toStream(Named.as(namePrefix + "barrier-flushes"))
+        .process(
+            () -> new PartialsFlusher(partialsStore, config.idleTimeout()),
+            Named.as(namePrefix + "flush-partials"),
+            partialsStore);
+  }
+
+  /** Both partials topics have the same partitions, so a run's partials meet in one task. */
+  private static Repartitioned<String, PartialMessage> partialsTopic(
+      String name, MetricsConfig config) {
+    Repartitioned<String, PartialMessage> r =
+        Repartitioned.<String, PartialMessage>as(name)
+            .withKeySerde(Serdes.String())
+            .withValueSerde(Codecs.messages())
+            .withStreamPartitioner(new ProgressPartitioner());
+    return config.partialsPartitions() > 0
+        ? r.withNumberOfPartitions(config.partialsPartitions())
+        : r;
   }
 }
