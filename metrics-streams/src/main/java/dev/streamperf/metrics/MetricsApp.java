@@ -37,6 +37,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
@@ -215,6 +216,11 @@ public final class MetricsApp implements AutoCloseable, MetricsApi {
   public boolean healthy() {
     KafkaStreams.State s = streamsState();
     return s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
+  }
+
+  /** Each stream thread of this instance and its active tasks; empty before {@link #start()}. */
+  public synchronized Set<ThreadMetadata> localThreads() {
+    return streams == null ? Set.of() : streams.metadataForLocalThreads();
   }
 
   /** Waits until RUNNING (partitions assigned); false on timeout or when it stopped. */

@@ -11,18 +11,24 @@ import dev.streamperf.schemas.clock.MicrosClock;
 import dev.streamperf.schemas.cluster.ClusterConfig;
 import dev.streamperf.schemas.serde.AvroSerde;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -37,6 +43,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 
 /**
  * The metrics app's performance targets on a cluster: how many token events per second one Streams
@@ -59,6 +67,7 @@ public final class MetricsBenchmark {
    */
   public record Settings(
       int tokenEvents,
+      int warmupTokenEvents,
       int meanOutputTokens,
       int streamThreads,
       Duration window,
@@ -67,13 +76,16 @@ public final class MetricsBenchmark {
 
     public Settings {
       if (tokenEvents < 1_000
+          || warmupTokenEvents < 0
           || meanOutputTokens < 2
           || streamThreads < 1
           || liveEventsPerSecond < 100) {
         throw new IllegalArgumentException(
-            "metrics benchmark: token events >= 1000, mean output tokens >= 2, threads >= 1, live"
-                + " rate >= 100 (got "
+            "metrics benchmark: token events >= 1000, warm-up token events >= 0, mean output"
+                + " tokens >= 2, threads >= 1, live rate >= 100 (got "
                 + tokenEvents
+                + ", "
+                + warmupTokenEvents
                 + ", "
                 + meanOutputTokens
                 + ", "
@@ -92,20 +104,42 @@ public final class MetricsBenchmark {
    *
    * @param tokenEvents token events aggregated
    * @param results results aggregated
+   * @param warmupTokenEvents token events the warm-up instance processed first (0: none)
+   * @param warmupSeconds how long the warm-up instance took, start to committed
    * @param publishSeconds how long publishing the backlog took
    * @param startSeconds from start() to RUNNING
    * @param seconds from RUNNING to every token-event offset committed
    * @param eventsPerSecond token events / seconds
    * @param cpuCores process CPU time / seconds (the embedded broker shares the process)
+   * @param jitCores the JIT compilers' time / seconds (included in cpuCores)
+   * @param threads each stream thread's share of the backlog
+   * @param otherCpu the rest of the process by thread group (digits and ids in thread names
+   *     dropped; "JVM" is GC, JIT and VM threads: the process' CPU time no Java thread accounts
+   *     for), in cores, the busiest first
    */
   public record Throughput(
       long tokenEvents,
       long results,
+      long warmupTokenEvents,
+      double warmupSeconds,
       double publishSeconds,
       double startSeconds,
       double seconds,
       double eventsPerSecond,
-      double cpuCores) {}
+      double cpuCores,
+      double jitCores,
+      List<ThreadLoad> threads,
+      Map<String, Double> otherCpu) {}
+
+  /**
+   * One stream thread in the backlog phase.
+   *
+   * @param name the thread's name
+   * @param cpuCores its CPU time / seconds
+   * @param tokenEventTasks how many token-events partitions it processed
+   * @param otherTasks its other active tasks (results and scores, per-run merging)
+   */
+  public record ThreadLoad(String name, double cpuCores, int tokenEventTasks, int otherTasks) {}
 
   /**
    * The live phase.
@@ -141,31 +175,136 @@ public final class MetricsBenchmark {
     this.settings = settings;
   }
 
-  /** Runs both phases with one Streams instance. */
+  /**
+   * Runs both phases with one Streams instance. A warm-up backlog first runs through an instance of
+   * its own, so the measured one runs compiled code: the JIT compiles the consumer, Streams and
+   * aggregation paths for tens of seconds, and in a cold process it took 0.8 of the 2 cores.
+   */
   public Result run() throws InterruptedException, TimeoutException, IOException {
-    int requests = Math.max(1, settings.tokenEvents() / settings.meanOutputTokens());
-    long now = clock.nowMicros();
-    SyntheticRun backlog =
-        new SyntheticRun(
-            "bench-backlog-" + UUID.randomUUID(),
-            1,
-            now - 3_600_000_000L,
-            requests,
-            0,
-            20_000,
-            settings.meanOutputTokens(),
-            10_000,
-            0.01,
-            0.0,
-            0.0,
-            List.of("http://bench-a", "http://bench-b"));
     awaitLeaders(cluster);
+    long now = clock.nowMicros();
+    Map<TopicPartition, Long> start = Map.of();
+    double warmupSeconds = 0;
+    if (settings.warmupTokenEvents() > 0) {
+      SyntheticRun warmup = backlog("bench-warmup-", settings.warmupTokenEvents(), now);
+      publish(warmup, now, new long[2]);
+      Map<TopicPartition, Long> warmupEnd = endOffsets(List.of(cluster.topics().tokenEvents()));
+      String warmupId = "streamperf-bench-metrics-warmup-" + UUID.randomUUID();
+      try (MetricsApp app = new MetricsApp(config(warmupId))) {
+        long t0 = System.nanoTime();
+        app.start();
+        if (!app.awaitRunning(Duration.ofSeconds(120))) {
+          throw new TimeoutException(
+              "metrics benchmark: warm-up instance not running after 120 s (" + app.state() + ")");
+        }
+        awaitCommitted(warmupId, warmupEnd, Duration.ofMinutes(10));
+        warmupSeconds = (System.nanoTime() - t0) / 1e9;
+      }
+      awaitJitQuiet(Duration.ofSeconds(60));
+      // the measured instance starts where the warm-up data (and what its instance wrote) ends
+      start =
+          endOffsets(
+              List.of(
+                  cluster.topics().tokenEvents(),
+                  cluster.topics().results(),
+                  cluster.topics().scores(),
+                  cluster.topics().runs()));
+    }
+    SyntheticRun backlog = backlog("bench-backlog-", settings.tokenEvents(), now);
     long publishStart = System.nanoTime();
     long[] counts = new long[2];
+    publish(backlog, now, counts);
+    double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
+    Map<TopicPartition, Long> end = endOffsets(List.of(cluster.topics().tokenEvents()));
+    String appId = "streamperf-bench-metrics-" + UUID.randomUUID();
+    if (!start.isEmpty()) {
+      startAt(appId, start);
+    }
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    try (MetricsApp app = new MetricsApp(config(appId))) {
+      long started = System.nanoTime();
+      app.start();
+      if (!app.awaitRunning(Duration.ofSeconds(120))) {
+        throw new TimeoutException(
+            "metrics benchmark: not running after 120 s (" + app.state() + ")");
+      }
+      long running = System.nanoTime();
+      long jit0 = jitMillis();
+      long cpu0 = os.getProcessCpuTime();
+      Map<String, Long> threadCpu0 = threadCpu();
+      awaitCommitted(appId, end, Duration.ofMinutes(10));
+      long done = System.nanoTime();
+      long cpu1 = os.getProcessCpuTime();
+      long jit1 = jitMillis();
+      Map<String, Long> threadCpu1 = threadCpu();
+      double seconds = (done - running) / 1e9;
+      Throughput throughput =
+          new Throughput(
+              counts[0],
+              counts[1],
+              settings.warmupTokenEvents(),
+              warmupSeconds,
+              publishSeconds,
+              (running - started) / 1e9,
+              seconds,
+              counts[0] / seconds,
+              (cpu1 - cpu0) / 1e9 / seconds,
+              (jit1 - jit0) / 1e3 / seconds,
+              threadLoads(app, threadCpu0, threadCpu1, seconds),
+              otherCpu(threadCpu0, threadCpu1, cpu1 - cpu0, seconds));
+      Visibility visibility = live(app);
+      return new Result(throughput, visibility);
+    }
+  }
+
+  /** Milliseconds the JIT compilers have spent so far; 0 when the JVM does not say. */
+  private static long jitMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
+  }
+
+  /**
+   * Waits until the JIT compilers have used under 5% of a core for a second (they finish what the
+   * warm-up queued; C2 kept a core 60% busy for seconds after it), at most {@code limit}.
+   */
+  private static void awaitJitQuiet(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    long last = jitMillis();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1_000);
+      long now = jitMillis();
+      if (now - last < 50) {
+        return;
+      }
+      last = now;
+    }
+  }
+
+  /** A finished synthetic run of about {@code tokenEvents} token events, an hour old. */
+  private SyntheticRun backlog(String prefix, int tokenEvents, long nowUs) {
+    int requests = Math.max(1, tokenEvents / settings.meanOutputTokens());
+    return new SyntheticRun(
+        prefix + UUID.randomUUID(),
+        1,
+        nowUs - 3_600_000_000L,
+        requests,
+        0,
+        20_000,
+        settings.meanOutputTokens(),
+        10_000,
+        0.01,
+        0.0,
+        0.0,
+        List.of("http://bench-a", "http://bench-b"));
+  }
+
+  /** Publishes a run's announcement and records; counts token events and results. */
+  private void publish(SyntheticRun run, long nowUs, long[] counts) {
     try (Publisher p = new Publisher(cluster)) {
-      p.send(
-          cluster.topics().runs(), backlog.runId(), backlog.announcement(RunStatus.STARTED, now));
-      backlog.generate(
+      p.send(cluster.topics().runs(), run.runId(), run.announcement(RunStatus.STARTED, nowUs));
+      run.generate(
           new SyntheticRun.Sink() {
             @Override
             public void tokenEvent(TokenEvent e) {
@@ -185,44 +324,99 @@ public final class MetricsBenchmark {
             }
           });
     }
-    double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
-    Map<TopicPartition, Long> end = endOffsets();
-    String appId = "streamperf-bench-metrics-" + UUID.randomUUID();
-    MetricsConfig config =
-        MetricsConfig.builder(cluster)
-            .applicationId(appId)
-            .streamThreads(settings.streamThreads())
-            .window(settings.window())
-            .grace(settings.grace())
-            .httpHost("127.0.0.1")
-            .httpPort(0)
-            .build();
-    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    try (MetricsApp app = new MetricsApp(config)) {
-      long started = System.nanoTime();
-      app.start();
-      if (!app.awaitRunning(Duration.ofSeconds(120))) {
-        throw new TimeoutException(
-            "metrics benchmark: not running after 120 s (" + app.state() + ")");
-      }
-      long running = System.nanoTime();
-      long cpu0 = os.getProcessCpuTime();
-      awaitCommitted(appId, end, Duration.ofMinutes(10));
-      long done = System.nanoTime();
-      long cpu1 = os.getProcessCpuTime();
-      double seconds = (done - running) / 1e9;
-      Throughput throughput =
-          new Throughput(
-              counts[0],
-              counts[1],
-              publishSeconds,
-              (running - started) / 1e9,
-              seconds,
-              counts[0] / seconds,
-              (cpu1 - cpu0) / 1e9 / seconds);
-      Visibility visibility = live(app);
-      return new Result(throughput, visibility);
+  }
+
+  private MetricsConfig config(String applicationId) {
+    return MetricsConfig.builder(cluster)
+        .applicationId(applicationId)
+        .streamThreads(settings.streamThreads())
+        .window(settings.window())
+        .grace(settings.grace())
+        .httpHost("127.0.0.1")
+        .httpPort(0)
+        .build();
+  }
+
+  /** Commits a new application's starting offsets, so it skips what came before them. */
+  private void startAt(String applicationId, Map<TopicPartition, Long> offsets)
+      throws InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    offsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
+    try (Admin admin = cluster.admin()) {
+      admin.alterConsumerGroupOffsets(applicationId, commit).all().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "metrics benchmark: cannot set the starting offsets of "
+              + applicationId
+              + ": "
+              + e.getCause().getMessage(),
+          e);
     }
+  }
+
+  /** CPU nanoseconds of each live thread, by name and id. */
+  private static Map<String, Long> threadCpu() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> cpu = new TreeMap<>();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null) {
+        long ns = threads.getThreadCpuTime(info.getThreadId());
+        if (ns >= 0) {
+          cpu.put(info.getThreadName() + "#" + info.getThreadId(), ns);
+        }
+      }
+    }
+    return cpu;
+  }
+
+  private static final Pattern STREAM_THREAD = Pattern.compile("-StreamThread-\\d+#\\d+$");
+
+  private static final Pattern THREAD_ID =
+      Pattern.compile("(#\\d+$)|[0-9a-f]{8}-[0-9a-f-]{27}|\\d+");
+
+  private static Map<String, Double> otherCpu(
+      Map<String, Long> before, Map<String, Long> after, long processNs, double seconds) {
+    Map<String, Long> groups = new HashMap<>();
+    long threadsNs = 0;
+    for (Map.Entry<String, Long> e : after.entrySet()) {
+      long ns = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      threadsNs += ns;
+      if (!STREAM_THREAD.matcher(e.getKey()).find()) {
+        groups.merge(THREAD_ID.matcher(e.getKey()).replaceAll(""), ns, Long::sum);
+      }
+    }
+    groups.merge("JVM", Math.max(0, processNs - threadsNs), Long::sum);
+    Map<String, Double> cores = new LinkedHashMap<>();
+    groups.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> cores.put(e.getKey(), e.getValue() / 1e9 / seconds));
+    return cores;
+  }
+
+  private List<ThreadLoad> threadLoads(
+      MetricsApp app, Map<String, Long> before, Map<String, Long> after, double seconds) {
+    String tokenEvents = cluster.topics().tokenEvents();
+    List<ThreadLoad> loads = new ArrayList<>();
+    for (ThreadMetadata t : app.localThreads()) {
+      int tokenTasks = 0;
+      int other = 0;
+      for (TaskMetadata task : t.activeTasks()) {
+        if (task.topicPartitions().stream().anyMatch(tp -> tp.topic().equals(tokenEvents))) {
+          tokenTasks++;
+        } else {
+          other++;
+        }
+      }
+      long ns = 0;
+      for (Map.Entry<String, Long> e : after.entrySet()) {
+        if (e.getKey().startsWith(t.threadName() + "#")) {
+          ns += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+      }
+      loads.add(new ThreadLoad(t.threadName(), ns / 1e9 / seconds, tokenTasks, other));
+    }
+    loads.sort(Comparator.comparing(ThreadLoad::name));
+    return loads;
   }
 
   private Visibility live(MetricsApp app)
@@ -332,21 +526,21 @@ public final class MetricsBenchmark {
     }
   }
 
-  private Map<TopicPartition, Long> endOffsets() throws InterruptedException {
+  private Map<TopicPartition, Long> endOffsets(List<String> topics) throws InterruptedException {
     try (Admin admin = cluster.admin()) {
-      var partitions =
-          admin
-              .describeTopics(List.of(cluster.topics().tokenEvents()))
-              .allTopicNames()
-              .get()
-              .get(cluster.topics().tokenEvents())
-              .partitions();
       Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-      partitions.forEach(
-          p ->
-              specs.put(
-                  new TopicPartition(cluster.topics().tokenEvents(), p.partition()),
-                  OffsetSpec.latest()));
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get()
+          .forEach(
+              (topic, description) ->
+                  description
+                      .partitions()
+                      .forEach(
+                          p ->
+                              specs.put(
+                                  new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
       Map<TopicPartition, Long> out = new HashMap<>();
       admin.listOffsets(specs).all().get().forEach((tp, o) -> out.put(tp, o.offset()));
       return out;
