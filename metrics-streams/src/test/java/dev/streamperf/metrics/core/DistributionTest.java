@@ -56,6 +56,36 @@ class DistributionTest {
   }
 
   @Test
+  void aHistogramThatWidensAsValuesGrowCountsLikeOneSizedForThemUpFront() throws IOException {
+    // ascending values widen the histogram several times; the result must be what HdrHistogram's
+    // own auto-resize gives, bucket for bucket, also after a write and read
+    Random random = new Random(7);
+    long[] values = new long[5_000];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (long) (Math.pow(10, 3 + 7.0 * i / values.length) * (1 + random.nextDouble()));
+    }
+    Distribution widened = of(MetricUnit.MS, values);
+    org.HdrHistogram.Histogram reference = new org.HdrHistogram.Histogram(3);
+    for (long v : values) {
+      reference.recordValue((v + 500) / 1_000);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    widened.writeTo(new DataOutputStream(bytes));
+    Distribution read =
+        Distribution.readFrom(
+            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), MetricUnit.MS);
+    for (Distribution d : List.of(widened, read)) {
+      assertThat(d.histogram().getTotalCount()).isEqualTo(values.length);
+      for (double p : new double[] {1, 10, 50, 90, 99, 99.9, 100}) {
+        assertThat(d.histogram().getValueAtPercentile(p))
+            .as("p%s", p)
+            .isEqualTo(reference.getValueAtPercentile(p));
+      }
+      assertThat(d.histogram().getMaxValue()).isEqualTo(reference.getMaxValue());
+    }
+  }
+
+  @Test
   void sumsOfSquaresBeyondSixtyFourBitsStayExact() {
     long hour = 3_600_000_000_000L; // ns
     Distribution d = new Distribution(MetricUnit.MS);
