@@ -33,7 +33,9 @@ public final class MetricsOptions {
       names = "--metrics-threads",
       paramLabel = "N",
       defaultValue = "" + MetricsConfig.DEFAULT_STREAM_THREADS,
-      description = "Stream threads of this metrics instance (default: ${DEFAULT-VALUE}).")
+      description =
+          "Stream threads of this metrics instance; on 2 cores, 2 aggregate about a quarter more"
+              + " token events per second than 1 (bench metrics) (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(
