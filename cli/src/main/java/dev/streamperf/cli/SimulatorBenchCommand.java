@@ -91,8 +91,11 @@ final class SimulatorBenchCommand implements Callable<Integer> {
   @Option(
       names = "--warmup",
       paramLabel = "DURATION",
-      defaultValue = "PT3S",
-      description = "Load before each measurement window (default: ${DEFAULT-VALUE}).")
+      defaultValue = "PT30S",
+      description =
+          "Load before each measurement window, so the JIT has compiled the simulator's paths: on"
+              + " 2 cores, precision-1k-20ms measured p99 5.57 ms after 3 s and 1.11-1.87 ms after"
+              + " 40-60 s (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
   @Option(
