@@ -161,7 +161,11 @@ final class MetricsBenchCommand implements Callable<Integer> {
             load.tokenEventTasks(),
             load.otherTasks());
       }
-      out.printf(Locale.ROOT, "  JIT compilers: %.2f cores%n", t.jitCores());
+      out.printf(
+          Locale.ROOT,
+          "  JIT: %.2f s of compilation per second (wall time of each compilation, so one waiting"
+              + " for a core counts in full; its CPU is inside \"JVM\" below)%n",
+          t.jitCores());
       out.println(
           "  the rest of the process, in cores: "
               + t.otherCpu().entrySet().stream()

@@ -111,7 +111,8 @@ public final class MetricsBenchmark {
    * @param seconds from RUNNING to every token-event offset committed
    * @param eventsPerSecond token events / seconds
    * @param cpuCores process CPU time / seconds (the embedded broker shares the process)
-   * @param jitCores the JIT compilers' time / seconds (included in cpuCores)
+   * @param jitCores the JIT's compilation time / seconds, as the JVM reports it: the wall time of
+   *     each compilation, so an upper bound of the compilers' CPU
    * @param threads each stream thread's share of the backlog
    * @param otherCpu the rest of the process by thread group (digits and ids in thread names
    *     dropped; "JVM" is GC, JIT and VM threads: the process' CPU time no Java thread accounts
@@ -266,8 +267,8 @@ public final class MetricsBenchmark {
   }
 
   /**
-   * Waits until the JIT compilers have used under 5% of a core for a second (they finish what the
-   * warm-up queued; C2 kept a core 60% busy for seconds after it), at most {@code limit}.
+   * Waits until the JIT has compiled for under 50 ms in a second (it finishes what the warm-up
+   * queued; C2 kept a core 60% busy for seconds after it), at most {@code limit}.
    */
   private static void awaitJitQuiet(Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
