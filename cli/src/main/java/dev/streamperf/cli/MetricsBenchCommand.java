@@ -156,7 +156,7 @@ final class MetricsBenchCommand implements Callable<Integer> {
         out.printf(
             Locale.ROOT,
             "  %s: %.2f cores, %d token-events tasks, %d other tasks%n",
-            load.name().substring(load.name().indexOf("StreamThread-")),
+            load.name().substring(Math.max(0, load.name().indexOf("StreamThread-"))),
             load.cpuCores(),
             load.tokenEventTasks(),
             load.otherTasks());

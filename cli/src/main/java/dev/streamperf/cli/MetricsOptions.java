@@ -34,8 +34,8 @@ public final class MetricsOptions {
       paramLabel = "N",
       defaultValue = "" + MetricsConfig.DEFAULT_STREAM_THREADS,
       description =
-          "Stream threads of this metrics instance; on 2 cores, 2 aggregate about a quarter more"
-              + " token events per second than 1 (bench metrics) (default: ${DEFAULT-VALUE}).")
+          "Stream threads of this metrics instance; on 2 cores, 2 aggregate more token events per"
+              + " second than 1 (bench metrics measures both) (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(

@@ -193,11 +193,7 @@ public final class MetricsBenchmark {
       String warmupId = "streamperf-bench-metrics-warmup-" + UUID.randomUUID();
       try (MetricsApp app = new MetricsApp(config(warmupId))) {
         long t0 = System.nanoTime();
-        app.start();
-        if (!app.awaitRunning(Duration.ofSeconds(120))) {
-          throw new TimeoutException(
-              "metrics benchmark: warm-up instance not running after 120 s (" + app.state() + ")");
-        }
+        startRunning(app, "warm-up instance");
         awaitCommitted(warmupId, warmupEnd, Duration.ofMinutes(10));
         warmupSeconds = (System.nanoTime() - t0) / 1e9;
       }
@@ -224,11 +220,7 @@ public final class MetricsBenchmark {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (MetricsApp app = new MetricsApp(config(appId))) {
       long started = System.nanoTime();
-      app.start();
-      if (!app.awaitRunning(Duration.ofSeconds(120))) {
-        throw new TimeoutException(
-            "metrics benchmark: not running after 120 s (" + app.state() + ")");
-      }
+      startRunning(app, "measured instance");
       long running = System.nanoTime();
       long jit0 = jitMillis();
       long cpu0 = os.getProcessCpuTime();
@@ -255,6 +247,16 @@ public final class MetricsBenchmark {
               otherCpu(threadCpu0, threadCpu1, cpu1 - cpu0, seconds));
       Visibility visibility = live(app);
       return new Result(throughput, visibility);
+    }
+  }
+
+  /** Starts an instance and waits until it is RUNNING. */
+  private static void startRunning(MetricsApp app, String which)
+      throws InterruptedException, TimeoutException {
+    app.start();
+    if (!app.awaitRunning(Duration.ofSeconds(120))) {
+      throw new TimeoutException(
+          "metrics benchmark: " + which + " not running after 120 s (" + app.state() + ")");
     }
   }
 

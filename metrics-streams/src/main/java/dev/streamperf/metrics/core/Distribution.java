@@ -23,7 +23,8 @@ public final class Distribution {
   /**
    * Each thread's encoding buffer, grown to the largest histogram it encoded: HdrHistogram asks for
    * nine bytes per counts-array slot, a quarter megabyte for a wide latency histogram, and
-   * allocating (and zeroing) that for every write was a third of what serializing partials cost.
+   * allocating (and zeroing) that for every write was two thirds of what encoding histograms cost
+   * (JFR, bench metrics).
    */
   private static final ThreadLocal<ByteBuffer> ENCODE_BUFFER =
       ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096));
