@@ -293,6 +293,10 @@ public final class SimulatorOptions {
       set("--sim-answers", () -> b.scriptedAnswers(answers));
     }
     b.groundTruthLog(groundTruthLog);
+    // nothing in a streamperf process reads the in-process record (the side log is how the truth
+    // leaves it), and keeping 10,000 responses' events alive for tens of seconds makes each young
+    // collection copy them: G1 pauses of 10-20 ms in the simulator's event loops
+    b.groundTruthRetention(0);
     SimulatorConfig[] built = new SimulatorConfig[1];
     set("--sim-fault", () -> built[0] = b.build());
     return built[0];

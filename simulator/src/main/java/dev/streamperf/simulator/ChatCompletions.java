@@ -40,7 +40,7 @@ final class ChatCompletions {
   private final SimulatorMetrics metrics;
   private final GroundTruth groundTruth;
   private final GroundTruthLog truthLog;
-  private final Waker waker;
+  private final PreciseSelect select;
   private final MediaFetcher fetcher;
   private final Vocabulary vocabulary;
   private final Map<ScriptedAnswers.Rule, TextPieces> answers = new IdentityHashMap<>();
@@ -53,9 +53,9 @@ final class ChatCompletions {
       SimulatorMetrics metrics,
       GroundTruth groundTruth,
       GroundTruthLog truthLog,
-      Waker waker) {
+      PreciseSelect select) {
     this.config = config;
-    this.waker = waker;
+    this.select = select;
     this.scheduler = scheduler;
     this.metrics = metrics;
     this.groundTruth = groundTruth;
@@ -81,7 +81,7 @@ final class ChatCompletions {
 
   /** The pacer of an event loop (one per loop, used only on it). */
   Pacer pacer(EventLoop loop) {
-    return pacers.computeIfAbsent(loop, l -> new Pacer(l, waker));
+    return pacers.computeIfAbsent(loop, l -> new Pacer(l, select));
   }
 
   boolean recordsTruth() {

@@ -36,10 +36,10 @@ final class Pacer {
   private int pending;
   private TextPieces.Piece[] pieces = new TextPieces.Piece[16];
 
-  /** Made on its event loop, so the waker can tie it to that loop's select strategy. */
-  Pacer(EventLoop loop, Waker waker) {
+  /** Made on its event loop, so it can be tied to that loop's select strategy. */
+  Pacer(EventLoop loop, PreciseSelect select) {
     this.loop = loop;
-    waker.bind(this);
+    select.bind(this);
   }
 
   /** When the earliest scheduled event is due; {@link Long#MAX_VALUE} when none is. */
@@ -136,7 +136,13 @@ final class Pacer {
       timer.cancel(false);
     }
     timerDue = due;
-    timer = loop.schedule(wake, Math.max(0L, due - System.nanoTime()), TimeUnit.NANOSECONDS);
+    // NIO's select may wake up to a millisecond late: a timer far ahead wakes the loop early, and
+    // the loop's select strategy then parks until the instant itself
+    long delay = due - System.nanoTime();
+    if (delay > PreciseSelect.LEAD) {
+      delay -= PreciseSelect.LEAD;
+    }
+    timer = loop.schedule(wake, Math.max(0L, delay), TimeUnit.NANOSECONDS);
   }
 
   private void wake() {

@@ -39,7 +39,6 @@ public final class Simulator implements AutoCloseable {
   private final SimulatorConfig config;
   private final EventLoopGroup group;
   private final ThreadTracker threads;
-  private final Waker waker;
   private final Channel server;
   private final int port;
   private final BatchScheduler scheduler;
@@ -51,7 +50,6 @@ public final class Simulator implements AutoCloseable {
       SimulatorConfig config,
       EventLoopGroup group,
       ThreadTracker threads,
-      Waker waker,
       Channel server,
       BatchScheduler scheduler,
       SimulatorMetrics metrics,
@@ -60,7 +58,6 @@ public final class Simulator implements AutoCloseable {
     this.config = config;
     this.group = group;
     this.threads = threads;
-    this.waker = waker;
     this.server = server;
     this.port = ((InetSocketAddress) server.localAddress()).getPort();
     this.scheduler = scheduler;
@@ -82,9 +79,9 @@ public final class Simulator implements AutoCloseable {
         new SimulatorMetrics(
             config.models().get(0), scheduler, () -> truthLog == null ? 0 : truthLog.dropped());
     GroundTruth groundTruth = new GroundTruth(config.groundTruthRetention());
-    Waker waker = new Waker("streamperf-simulator-waker");
+    PreciseSelect select = new PreciseSelect();
     ChatCompletions chat =
-        new ChatCompletions(config, scheduler, metrics, groundTruth, truthLog, waker);
+        new ChatCompletions(config, scheduler, metrics, groundTruth, truthLog, select);
     ThreadTracker threads = new ThreadTracker();
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
@@ -92,7 +89,7 @@ public final class Simulator implements AutoCloseable {
                 ? config.ioThreads()
                 : Runtime.getRuntime().availableProcessors(),
             threads,
-            NioIoHandler.newFactory(SelectorProvider.provider(), waker));
+            NioIoHandler.newFactory(SelectorProvider.provider(), select));
     try {
       Channel server =
           new ServerBootstrap()
@@ -109,13 +106,13 @@ public final class Simulator implements AutoCloseable {
               .sync()
               .channel();
       return new Simulator(
-          config, group, threads, waker, server, scheduler, metrics, groundTruth, truthLog);
+          config, group, threads, server, scheduler, metrics, groundTruth, truthLog);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      shutdown(group, threads, waker, truthLog);
+      shutdown(group, threads, truthLog);
       throw new IllegalStateException("interrupted while binding the simulator", e);
     } catch (Exception e) { // BindException and friends, thrown unchecked by sync()
-      shutdown(group, threads, waker, truthLog);
+      shutdown(group, threads, truthLog);
       throw new IllegalStateException(
           "simulator: cannot listen on " + config.host() + ":" + config.port() + ": " + e, e);
     }
@@ -176,18 +173,17 @@ public final class Simulator implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
-    shutdown(group, threads, waker, truthLog);
+    shutdown(group, threads, truthLog);
   }
 
   private static void shutdown(
-      EventLoopGroup group, ThreadTracker threads, Waker waker, GroundTruthLog truthLog) {
+      EventLoopGroup group, ThreadTracker threads, GroundTruthLog truthLog) {
     try {
       group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
       threads.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      waker.close();
       if (truthLog != null) {
         truthLog.close();
       }

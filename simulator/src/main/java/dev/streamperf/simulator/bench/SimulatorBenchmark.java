@@ -112,6 +112,7 @@ public final class SimulatorBenchmark {
             .outputLengths(OutputLengths.fixed(s.outputTokens()))
             .maxRunningSequences(s.streams())
             .ioThreads(s.ioThreads())
+            .groundTruthRetention(0) // as `streamperf simulate`: nothing here reads the record
             .build();
     try (Simulator sim = Simulator.start(config)) {
       List<String> command =
