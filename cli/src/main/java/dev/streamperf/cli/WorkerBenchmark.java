@@ -358,7 +358,9 @@ final class WorkerBenchmark {
                 .outputLengths(OutputLengths.fixed(tokens))
                 .maxRunningSequences(100_000)
                 .ioThreads(simulatorIoThreads)
-                .groundTruthRetention(Math.max(10_000, streams * 4))
+                // each response is compared as soon as the worker has it; keeping more alive only
+                // gives every young collection more to copy, pausing worker and simulator alike
+                .groundTruthRetention(Math.max(1_000, streams * 2))
                 .build())) {
       WorkerConfig config = config(sim.baseUrl(), streams);
       try (WorkerLoad load =
