@@ -127,7 +127,12 @@ final class SoakBenchCommand implements Callable<Integer> {
       ClusterConfig cluster =
           pipeline.startEmbedded(TopicCatalog.builder().replicationFactor(1).partitions(6).build());
       Simulator simulator =
-          pipeline.startSimulator(SimulatorConfig.builder().port(0).models(List.of(MODEL)).build());
+          pipeline.startSimulator(
+              SimulatorConfig.builder()
+                  .port(0)
+                  .models(List.of(MODEL))
+                  .groundTruthRetention(0) // as `streamperf simulate`: nothing here reads it
+                  .build());
       pipeline.startStreams(
           MetricsConfig.builder(cluster)
               .applicationId("streamperf-soak-metrics")

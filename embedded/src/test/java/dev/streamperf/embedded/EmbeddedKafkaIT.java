@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -116,6 +119,36 @@ class EmbeddedKafkaIT {
           .containsExactlyInAnyOrder("committed-1", "committed-2", "committed-3");
       assertThat(readAll(kafka, "read_uncommitted", 4))
           .containsExactlyInAnyOrder("committed-1", "committed-2", "aborted", "committed-3");
+    }
+  }
+
+  @Test
+  void brokerPropertiesFromSystemPropertiesWinOverTheBuilders() throws Exception {
+    System.setProperty("streamperf.broker.num.partitions", "3");
+    System.setProperty("streamperf.broker.log.retention.hours", "7");
+    try (EmbeddedKafka kafka =
+        EmbeddedKafka.builder().property("log.retention.hours", "5").build().start()) {
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        admin
+            .createTopics(List.of(new NewTopic("defaults", Optional.empty(), Optional.empty())))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+        assertThat(
+                admin
+                    .describeTopics(List.of("defaults"))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get("defaults")
+                    .partitions())
+            .hasSize(3);
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+        Config config =
+            admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker);
+        assertThat(config.get("log.retention.hours").value()).isEqualTo("7");
+      }
+    } finally {
+      System.clearProperty("streamperf.broker.num.partitions");
+      System.clearProperty("streamperf.broker.log.retention.hours");
     }
   }
 
