@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
           + " instance, unmeasured, so the JIT has compiled the hot paths. Backlog: a synthetic run"
           + " of --token-events token events (and their results) is published, then one metrics"
           + " app starts after the warm-up data and the time from RUNNING to every token-event"
-          + " offset committed gives the token events aggregated per second (target >= 200,000 on 2 cores; the embedded broker shares the process and its"
-          + " cores). Visibility: load then flows live at --live-rate token events/s and the time"
+          + " offset committed gives the token events aggregated per second (target >= 200,000"
+          + " on 2 cores; the embedded broker shares the process and its cores). Visibility: load then flows live at --live-rate token events/s and the time"
           + " from a window's end to /metrics showing it as the latest closed window is measured"
           + " (target <= grace + 2 s after the end, i.e. window + grace + 2 s after its start)."
           + " Run it under the build lock so nothing else competes for the cores.",

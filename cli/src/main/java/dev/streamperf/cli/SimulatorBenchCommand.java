@@ -94,8 +94,8 @@ final class SimulatorBenchCommand implements Callable<Integer> {
       defaultValue = "PT30S",
       description =
           "Load before each measurement window, so the JIT has compiled the simulator's paths: on"
-              + " 2 cores, precision-1k-20ms measured p99 5.57 ms after 3 s and 1.11-1.87 ms after"
-              + " 40-60 s (default: ${DEFAULT-VALUE}).")
+              + " 2 cores, precision-1k-20ms measured p99 5.57 ms after a 3 s warm-up, with the JIT"
+              + " still compiling (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
   @Option(

@@ -295,7 +295,7 @@ public final class SimulatorOptions {
     b.groundTruthLog(groundTruthLog);
     // nothing in a streamperf process reads the in-process record (the side log is how the truth
     // leaves it), and keeping 10,000 responses' events alive for tens of seconds makes each young
-    // collection copy them: G1 pauses of 10-20 ms in the simulator's event loops
+    // collection copy them (bench simulator: G1 pauses of 7-25 ms in the event loops, measured)
     b.groundTruthRetention(0);
     SimulatorConfig[] built = new SimulatorConfig[1];
     set("--sim-fault", () -> built[0] = b.build());

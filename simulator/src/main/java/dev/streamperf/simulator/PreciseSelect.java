@@ -29,7 +29,7 @@ final class PreciseSelect implements SelectStrategyFactory {
   /** The longest a parked loop leaves its sockets unpolled. */
   static final long SLICE = 200_000;
 
-  /** Netty's NIO select polls without sleeping below this, so nothing is gained by parking. */
+  /** Closer to the instant than this, a park would only overshoot it: the loop spins instead. */
   private static final long NIO_POLLS_BELOW = 5_000;
 
   private final List<Strategy> strategies = new CopyOnWriteArrayList<>();
