@@ -229,7 +229,7 @@ public final class Exchange {
       return;
     }
     try {
-      parser.parse(event.data(), chunk);
+      parser.parse(event.data(), 0, event.length(), chunk);
     } catch (IOException e) {
       fail(
           ErrorKind.PROTOCOL,

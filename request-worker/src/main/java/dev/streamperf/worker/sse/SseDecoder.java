@@ -26,7 +26,8 @@ import java.util.Locale;
  * error body, a non-streaming JSON answer) passes through untouched as {@link HttpContent}. In
  * event-stream mode the body's {@link HttpContent}s are consumed and released, each completed event
  * is fired with the {@link System#nanoTime()} of its completion, and the end of the body is fired
- * as {@link LastHttpContent#EMPTY_LAST_CONTENT}.
+ * as {@link LastHttpContent#EMPTY_LAST_CONTENT}. The event fired is one object per decoder over the
+ * decoder's own data buffer, valid during that {@code channelRead} only (see {@link SseEvent}).
  *
  * <p>Bounded like Netty's {@code LineBasedFrameDecoder}: a line longer than {@code maxEventBytes},
  * or an event whose data exceeds it, fires a {@link TooLongSseEventException} and the rest of that
@@ -50,6 +51,7 @@ public final class SseDecoder extends ChannelInboundHandlerAdapter {
   private boolean hasData;
   private String eventType;
   private boolean skipLineFeed;
+  private final SseEvent event = new SseEvent(null, new byte[0], 0);
 
   /**
    * @param maxEventBytes the longest line and the largest event data accepted, in bytes
@@ -243,10 +245,12 @@ public final class SseDecoder extends ChannelInboundHandlerAdapter {
 
   private void dispatch(ChannelHandlerContext ctx) {
     if (hasData) {
-      SseEvent event = new SseEvent(eventType, Arrays.copyOf(data, dataLength), System.nanoTime());
+      event.set(eventType, data, dataLength, System.nanoTime());
       dataLength = 0;
       hasData = false;
       eventType = null;
+      // The next event's bytes go into the same buffer: the handlers run synchronously in here,
+      // and a handler that keeps the event copies it.
       ctx.fireChannelRead(event);
     } else {
       eventType = null;

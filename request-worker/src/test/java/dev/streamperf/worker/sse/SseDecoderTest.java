@@ -284,6 +284,38 @@ class SseDecoderTest {
     assertThat(collector.ends).isEqualTo(1);
   }
 
+  @Test
+  void anEventSeenInItsReadIsExactlyItsDataWhereTheBufferHoldsMoreFromAnEarlierEvent() {
+    // The decoder fires a view of its reused buffer; a handler that does not copy must still see
+    // only this event's bytes, and [DONE] after a longer event must still read as [DONE].
+    List<String> live = new ArrayList<>();
+    List<Boolean> done = new ArrayList<>();
+    List<Integer> capacities = new ArrayList<>();
+    channel =
+        new EmbeddedChannel(
+            new SseDecoder(1024),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof SseEvent event) {
+                  live.add(event.dataAsString());
+                  done.add(event.isDone());
+                  capacities.add(event.data().length);
+                }
+                ReferenceCountUtil.release(msg);
+              }
+            });
+    response("text/event-stream");
+    content("data: {\"choices\":[{\"delta\":{\"content\":\"a long first token\"}}]}\n\n");
+    content("data: [DONE]\n\n");
+    last();
+    assertThat(live)
+        .containsExactly(
+            "{\"choices\":[{\"delta\":{\"content\":\"a long first token\"}}]}", "[DONE]");
+    assertThat(done).containsExactly(false, true);
+    assertThat(capacities.get(1)).as("the reused buffer is longer than [DONE]").isGreaterThan(6);
+  }
+
   /** Records what the decoder fires and releases it. */
   private static final class Collector extends ChannelInboundHandlerAdapter {
     final List<SseEvent> events = new ArrayList<>();
@@ -299,7 +331,7 @@ class SseDecoderTest {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof SseEvent event) {
-        events.add(event);
+        events.add(event.copy());
       } else if (msg instanceof HttpResponse) {
         responses++;
       } else if (msg instanceof HttpContent content) {
