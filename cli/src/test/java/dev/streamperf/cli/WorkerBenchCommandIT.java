@@ -34,9 +34,12 @@ class WorkerBenchCommandIT {
             "10",
             "--warmup",
             "PT1S",
+            "--timing-warmup",
+            "PT1S",
             "--duration",
             "PT2S");
     assertThat(run.code()).as(run.out() + run.err()).isIn(0, 3);
+    assertThat(run.out()).contains("(timing: PT1S warmup)");
     Matcher requests =
         Pattern.compile("measured +([0-9,]+) requests/s, ([0-9,]+) tokens/s \\(0 errors\\)")
             .matcher(run.out());
