@@ -11,8 +11,8 @@ import java.util.Arrays;
  *
  * <p>An event fired by {@link SseDecoder} is a view of the decoder's own buffer, valid only while
  * the {@code channelRead} that carries it runs: the decoder reuses the object and the bytes for its
- * next event, so that a stream of 50,000 events a second allocates nothing per event. A handler
- * that keeps an event past its {@code channelRead} keeps a {@link #copy()}.
+ * next event instead of allocating an event and a copy of its data per chunk. A handler that keeps
+ * an event past its {@code channelRead} keeps a {@link #copy()}.
  */
 public final class SseEvent {
 
