@@ -13,8 +13,11 @@ import dev.streamperf.schemas.topics.TopicCatalog;
 import dev.streamperf.simulator.Simulator;
 import dev.streamperf.simulator.SimulatorConfig;
 import dev.streamperf.worker.WorkerConfig;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -114,7 +117,36 @@ final class SoakBenchCommand implements Callable<Integer> {
       double anonMb,
       double fileMb,
       long lag,
-      long results) {}
+      long results,
+      NativeParts parts) {}
+
+  /**
+   * Native memory the JVM can name from inside, in MB: compiled code in the code cache, the JDK's
+   * direct buffers (every {@code ByteBuffer.allocateDirect}: Netty's pools and the JDK's per-thread
+   * socket buffers) and, of those, what Netty's default allocator holds. Diagnostics beside the RSS
+   * slope, which is the verdict: they say where native growth is, not whether there is any.
+   */
+  record NativeParts(double codeMb, double directMb, double nettyMb) {
+    static NativeParts read() {
+      double code =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getName().startsWith("CodeHeap") || p.getName().equals("CodeCache"))
+              .mapToLong(p -> p.getUsage().getUsed())
+              .sum();
+      double direct =
+          ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+              .filter(p -> p.getName().equals("direct"))
+              .mapToLong(BufferPoolMXBean::getMemoryUsed)
+              .sum();
+      double netty =
+          ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
+              ? provider.metric().usedDirectMemory()
+              : Double.NaN;
+      return new NativeParts(code / MB, direct / MB, netty / MB);
+    }
+  }
+
+  private static final double MB = 1024.0 * 1024.0;
 
   @Override
   public Integer call() throws Exception {
@@ -174,14 +206,17 @@ final class SoakBenchCommand implements Callable<Integer> {
       }
       out.printf(
           Locale.ROOT,
-          "%8s %10s %10s %10s %10s %10s %10s%n",
+          "%8s %10s %10s %10s %10s %10s %10s %10s %10s %10s%n",
           "minute",
           "heap MB",
           "RSS MB",
           "anon MB",
           "file MB",
           "lag",
-          "results");
+          "results",
+          "code MB",
+          "direct MB",
+          "netty MB");
       out.flush();
       List<Sample> samples = new ArrayList<>();
       RunHandle run = new RunProducer(producer).start();
@@ -208,14 +243,17 @@ final class SoakBenchCommand implements Callable<Integer> {
           samples.add(s);
           out.printf(
               Locale.ROOT,
-              "%8.2f %10.1f %10.1f %10.1f %10.1f %10d %10d%n",
+              "%8.2f %10.1f %10.1f %10.1f %10.1f %10d %10d %10.2f %10.2f %10.2f%n",
               s.minutes(),
               s.heapMb(),
               s.rssMb(),
               s.anonMb(),
               s.fileMb(),
               s.lag(),
-              s.results());
+              s.results(),
+              s.parts().codeMb(),
+              s.parts().directMb(),
+              s.parts().nettyMb());
           out.flush();
         }
       }
@@ -285,6 +323,13 @@ final class SoakBenchCommand implements Callable<Integer> {
         measured.isEmpty() ? 0 : measured.get(measured.size() - 1).anonMb(),
         FLAT_MB_PER_MIN,
         verdict(rssFlat));
+    out.printf(
+        Locale.ROOT,
+        "  of which:    compiled code %+.3f MB/min, direct buffers %+.3f MB/min (Netty's allocator"
+            + " %+.3f MB/min): what the JVM names from inside, for where the growth is%n",
+        slope(measured, s -> s.parts().codeMb()),
+        slope(measured, s -> s.parts().directMb()),
+        slope(measured, s -> s.parts().nettyMb()));
     out.printf(
         Locale.ROOT,
         "worker lag:    %+.2f records/min, max %d records   target <= %+.1f records/min (falling"
@@ -362,8 +407,7 @@ final class SoakBenchCommand implements Callable<Integer> {
       java.util.Optional<Counts> counts)
       throws InterruptedException, ExecutionException, TimeoutException {
     System.gc();
-    double heap =
-        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+    double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / MB;
     return new Sample(
         minutes,
         heap,
@@ -371,7 +415,8 @@ final class SoakBenchCommand implements Callable<Integer> {
         rss.getOrDefault("RssAnon", 0.0),
         rss.getOrDefault("RssFile", 0.0),
         lag(admin, group),
-        counts.map(Counts::results).orElse(0L));
+        counts.map(Counts::results).orElse(0L),
+        NativeParts.read());
   }
 
   /** Records of the group's committed partitions not yet consumed. */

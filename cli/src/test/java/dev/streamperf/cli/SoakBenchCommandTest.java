@@ -18,7 +18,9 @@ class SoakBenchCommandTest {
     for (int i = 0; i <= 36; i++) {
       double minutes = 12 + i * 0.5;
       double anon = 500 + mbPerMinute * minutes + noiseMb * random.nextGaussian();
-      samples.add(new SoakBenchCommand.Sample(minutes, 0, anon, anon, 0, 0, 0));
+      samples.add(
+          new SoakBenchCommand.Sample(
+              minutes, 0, anon, anon, 0, 0, 0, new SoakBenchCommand.NativeParts(0, 0, 0)));
     }
     return samples;
   }
