@@ -168,6 +168,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     // credits`, same hour: credit gap p99 49.2 ms with 20 ms, 25.2/25.4 ms with 5 ms, 23.0/25.2 ms
     // with 1 ms; 5 ms takes the gain with a fifth of 1 ms's retries.
     p.put("add.partitions.to.txn.retry.backoff.ms", "5");
+    // Small segments, so the log cleaner and retention work in small steps from the first minutes
+    // instead of once a segment reaches 100 MiB (the coordinators' topics) or 1 GiB (every other
+    // topic, the Streams changelogs included): a soak's transaction log filled its first 100 MiB
+    // segment at minute 15-27, and the first cleaning then compiled some 800 methods in the middle
+    // of the measurement. A compacted changelog also stays small on disk in a days-long run. A
+    // batch may not be larger than its segment: log.segment.bytes stays above message.max.bytes
+    // (media); the coordinators' topics hold small records only.
+    p.put("log.segment.bytes", Integer.toString(32 << 20));
+    p.put("offsets.topic.segment.bytes", Integer.toString(8 << 20));
+    p.put("transaction.state.log.segment.bytes", Integer.toString(8 << 20));
+    p.put("log.retention.check.interval.ms", Long.toString(TimeUnit.MINUTES.toMillis(1)));
     p.putAll(overrides);
     for (String name : System.getProperties().stringPropertyNames()) {
       if (name.startsWith(BROKER_PROPERTY_PREFIX)) {

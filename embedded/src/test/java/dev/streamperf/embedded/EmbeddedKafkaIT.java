@@ -2,6 +2,7 @@ package dev.streamperf.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamperf.schemas.topics.TopicCatalog;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,45 @@ class EmbeddedKafkaIT {
           .containsExactlyInAnyOrder("committed-1", "committed-2", "committed-3");
       assertThat(readAll(kafka, "read_uncommitted", 4))
           .containsExactlyInAnyOrder("committed-1", "committed-2", "aborted", "committed-3");
+    }
+  }
+
+  /**
+   * The broker's small segments must still hold the largest record the media topic takes: Kafka
+   * refuses a batch larger than its segment (RecordBatchTooLargeException).
+   */
+  @Test
+  void aMediaRecordAsLargeAsTheCatalogueAllowsFitsInASegment() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+      int limit = TopicCatalog.MEDIA_MAX_MESSAGE_BYTES;
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic("media", 1, (short) 1)
+                        .configs(Map.of("max.message.bytes", Integer.toString(limit)))))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      }
+      Map<String, Object> producerConfig =
+          Map.of(
+              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+              kafka.bootstrapServers(),
+              ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+              limit,
+              ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+              StringSerializer.class,
+              ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+              ByteArraySerializer.class);
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+        byte[] image = new byte[limit - 1024];
+        long offset =
+            producer
+                .send(new ProducerRecord<>("media", "image-1", image))
+                .get(60, TimeUnit.SECONDS)
+                .offset();
+        assertThat(offset).isZero();
+      }
     }
   }
 
