@@ -15,6 +15,7 @@ import dev.streamperf.simulator.SimulatorConfig;
 import dev.streamperf.worker.WorkerConfig;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.BufferPoolMXBean;
@@ -123,8 +124,9 @@ final class SoakBenchCommand implements Callable<Integer> {
   /**
    * Native memory the JVM can name from inside, in MB: compiled code in the code cache, the JDK's
    * direct buffers (every {@code ByteBuffer.allocateDirect}: Netty's pools and the JDK's per-thread
-   * socket buffers) and, of those, what Netty's default allocator holds. Diagnostics beside the RSS
-   * slope, which is the verdict: they say where native growth is, not whether there is any.
+   * socket buffers) and, of those, what Netty's pools hold (the default allocator, the worker's,
+   * and the pooled one the simulator's server uses). Diagnostics beside the RSS slope, which is the
+   * verdict: they say where native growth is, not whether there is any.
    */
   record NativeParts(double codeMb, double directMb, double nettyMb) {
     static NativeParts read() {
@@ -139,9 +141,11 @@ final class SoakBenchCommand implements Callable<Integer> {
               .mapToLong(BufferPoolMXBean::getMemoryUsed)
               .sum();
       double netty =
-          ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
-              ? provider.metric().usedDirectMemory()
-              : Double.NaN;
+          java.util.stream.Stream.of(ByteBufAllocator.DEFAULT, PooledByteBufAllocator.DEFAULT)
+              .distinct()
+              .filter(ByteBufAllocatorMetricProvider.class::isInstance)
+              .mapToLong(a -> ((ByteBufAllocatorMetricProvider) a).metric().usedDirectMemory())
+              .sum();
       return new NativeParts(code / MB, direct / MB, netty / MB);
     }
   }
@@ -325,7 +329,7 @@ final class SoakBenchCommand implements Callable<Integer> {
         verdict(rssFlat));
     out.printf(
         Locale.ROOT,
-        "  of which:    compiled code %+.3f MB/min, direct buffers %+.3f MB/min (Netty's allocator"
+        "  of which:    compiled code %+.3f MB/min, direct buffers %+.3f MB/min (Netty's pools"
             + " %+.3f MB/min): what the JVM names from inside, for where the growth is%n",
         slope(measured, s -> s.parts().codeMb()),
         slope(measured, s -> s.parts().directMb()),

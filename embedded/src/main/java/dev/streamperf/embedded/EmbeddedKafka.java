@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node Kafka broker in this JVM, in KRaft combined mode (broker and controller in one
  * node), listening on loopback. Transactions work: the internal topics have replication factor 1.
- * Sized for small machines: few threads, a small log-cleaner buffer. Any broker property can be set
- * from outside as a system property {@code streamperf.broker.NAME} (for the CLI: {@code
- * STREAMPERF_JAVA_OPTS=-Dstreamperf.broker.log.retention.hours=1}); it wins over the builder's.
+ * Sized for small machines: few threads, a small log-cleaner buffer, small segments. Any broker
+ * property can be set from outside as a system property {@code streamperf.broker.NAME} (for the
+ * CLI: {@code STREAMPERF_JAVA_OPTS=-Dstreamperf.broker.log.retention.hours=1}); it wins over the
+ * builder's.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
@@ -170,9 +171,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("add.partitions.to.txn.retry.backoff.ms", "5");
     // Small segments, so the log cleaner and retention work in small steps from the first minutes
     // instead of once a segment reaches 100 MiB (the coordinators' topics) or 1 GiB (every other
-    // topic, the Streams changelogs included): a soak's transaction log filled its first 100 MiB
-    // segment at minute 15-27, and the first cleaning then compiled some 800 methods in the middle
-    // of the measurement. A compacted changelog also stays small on disk in a days-long run. A
+    // topic, the Streams changelogs included). The cleaner only cleans closed segments: in a soak
+    // the coordinators' logs closed their first 100 MiB segments at minute 15-27, and the first
+    // cleaning then compiled some 800 methods in the middle of the measurement. A compacted
+    // changelog also stays small on disk in a days-long run. A
     // batch may not be larger than its segment: log.segment.bytes stays above message.max.bytes
     // (media); the coordinators' topics hold small records only.
     p.put("log.segment.bytes", Integer.toString(32 << 20));
