@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -141,7 +142,7 @@ final class SoakBenchCommand implements Callable<Integer> {
               .mapToLong(BufferPoolMXBean::getMemoryUsed)
               .sum();
       double netty =
-          java.util.stream.Stream.of(ByteBufAllocator.DEFAULT, PooledByteBufAllocator.DEFAULT)
+          Stream.of(ByteBufAllocator.DEFAULT, PooledByteBufAllocator.DEFAULT)
               .distinct()
               .filter(ByteBufAllocatorMetricProvider.class::isInstance)
               .mapToLong(a -> ((ByteBufAllocatorMetricProvider) a).metric().usedDirectMemory())

@@ -141,17 +141,15 @@ class EmbeddedKafkaIT {
             .all()
             .get(30, TimeUnit.SECONDS);
       }
-      Map<String, Object> producerConfig =
-          Map.of(
-              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-              kafka.bootstrapServers(),
-              ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-              limit,
-              ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-              StringSerializer.class,
-              ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-              ByteArraySerializer.class);
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  kafka.bootstrapServers(),
+                  ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                  limit),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
         byte[] image = new byte[limit - 1024];
         long offset =
             producer
