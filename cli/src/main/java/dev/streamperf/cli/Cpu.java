@@ -22,6 +22,15 @@ final class Cpu {
     }
   }
 
+  /** CPUs of the whole machine (those in /proc/stat), which a pinned process may not all have. */
+  static int machineCpus() {
+    try (var lines = Files.lines(Path.of("/proc/stat"))) {
+      return (int) Math.max(1, lines.filter(l -> l.matches("cpu[0-9]+ .*")).count());
+    } catch (IOException | RuntimeException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+  }
+
   /** Busy seconds of the whole machine (all CPUs, everything but idle and iowait). */
   static double machineBusySeconds() {
     try {

@@ -33,22 +33,27 @@ final class SimulatorProcess implements AutoCloseable {
    * Starts it and waits until it listens.
    *
    * @param simArgs {@code --sim-*} options
+   * @param cpus the CPUs it may run on, a {@code taskset -c} list (util-linux), or null for this
+   *     process's
    */
-  static SimulatorProcess start(List<String> simArgs, String heap) {
+  static SimulatorProcess start(List<String> simArgs, String heap, String cpus) {
     Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java.toString(),
-                "-Xmx" + heap,
-                "-XX:+UseParallelGC",
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamperf.schemas",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "simulate",
-                "--sim-port",
-                "0"));
+    List<String> command = new ArrayList<>();
+    if (cpus != null) {
+      command.addAll(List.of("taskset", "-c", cpus));
+    }
+    command.addAll(
+        List.of(
+            java.toString(),
+            "-Xmx" + heap,
+            "-XX:+UseParallelGC",
+            "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamperf.schemas",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "simulate",
+            "--sim-port",
+            "0"));
     command.addAll(simArgs);
     try {
       Path log = Files.createTempFile("streamperf-bench-simulator-", ".log");

@@ -96,6 +96,15 @@ final class WorkerBenchCommand implements Callable<Integer> {
   int simulatorIoThreads;
 
   @Option(
+      names = "--sim-cpus",
+      paramLabel = "LIST",
+      description =
+          "Run the simulator's JVM on these CPUs (a taskset -c list such as 2-15), so that this"
+              + " process, pinned with taskset to others, has its cores to itself (default: the"
+              + " CPUs of this process).")
+  String simulatorCpus;
+
+  @Option(
       names = "--streams",
       paramLabel = "N",
       defaultValue = "256",
@@ -200,6 +209,10 @@ final class WorkerBenchCommand implements Callable<Integer> {
     if (timingWarmup.isNegative()) {
       throw new IllegalArgumentException("--timing-warmup: " + timingWarmup + " (expected: >= 0)");
     }
+    if (simulatorCpus != null && !simulatorCpus.matches("[0-9]+([-,][0-9]+)*")) {
+      throw new IllegalArgumentException(
+          "--sim-cpus: " + simulatorCpus + " (expected a CPU list such as 2-15 or 2,3,4)");
+    }
     List<String> run = only.isEmpty() ? SCENARIOS : only;
     int threads = ioThreads != null ? ioThreads : Runtime.getRuntime().availableProcessors();
     PrintWriter out = spec.commandLine().getOut();
@@ -220,7 +233,8 @@ final class WorkerBenchCommand implements Callable<Integer> {
           "--sim-io-threads: " + simulatorIoThreads + " (expected: >= 0)");
     }
     WorkerBenchmark bench =
-        new WorkerBenchmark(warmup, timingWarmup, duration, threads, simulatorIoThreads);
+        new WorkerBenchmark(
+            warmup, timingWarmup, duration, threads, simulatorIoThreads, simulatorCpus);
     int missed = 0;
     for (String name : run) {
       if (name.equals("open-streams")
@@ -312,6 +326,10 @@ final class WorkerBenchCommand implements Callable<Integer> {
     }
     command.add("--sim-io-threads");
     command.add(Integer.toString(simulatorIoThreads));
+    if (simulatorCpus != null) {
+      command.add("--sim-cpus");
+      command.add(simulatorCpus);
+    }
     try {
       Process child =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -1,31 +1,29 @@
 package dev.streamperf.cli;
 
-import dev.streamperf.simulator.EventTruth;
-import dev.streamperf.simulator.OutputLengths;
-import dev.streamperf.simulator.RequestTruth;
-import dev.streamperf.simulator.Simulator;
-import dev.streamperf.simulator.SimulatorConfig;
+import dev.streamperf.schemas.clock.MicrosClock;
 import dev.streamperf.worker.WorkerConfig;
 import dev.streamperf.worker.http.TurnOutcome;
-import dev.streamperf.worker.session.SessionOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Histogram;
 
 /**
  * The request worker's performance scenarios (issue 4), each against the simulator on this machine:
  * streaming token throughput, request throughput with short outputs, 10,000 concurrent open streams
  * in the heap this JVM was given, timing error against the simulator's ground truth at 1,000
  * streams, and the non-streaming request rate beside wrk's. The simulator runs in a child JVM (its
- * own heap, CPU and file limit) except for the timing scenario, which needs its ground truth in
- * this process.
+ * own heap, CPU and file limit), optionally on CPUs of its own ({@code taskset}).
  */
 final class WorkerBenchmark {
 
@@ -51,31 +49,38 @@ final class WorkerBenchmark {
   /** Timing error target of issue 4: p99 of |measured - truth|, in milliseconds. */
   static final double TIMING_P99_MS = 1.0;
 
-  private static final long HOUR_NANOS = TimeUnit.HOURS.toNanos(1);
-
   private final Duration warmup;
   private final Duration timingWarmup;
   private final Duration window;
   private final int ioThreads;
   private final int simulatorIoThreads;
+  private final String simulatorCpus;
 
   /**
    * @param timingWarmup the timing scenario's warm-up, longer than the others: its figures are in
    *     the millisecond range and JIT compilation disturbs them for about half a minute
    * @param ioThreads the worker's event loops
    * @param simulatorIoThreads the simulator's event loops; 0 takes one per CPU
+   * @param simulatorCpus the CPUs the simulator's JVM runs on ({@code taskset -c} list), or null
+   *     for those of this process
    */
   WorkerBenchmark(
       Duration warmup,
       Duration timingWarmup,
       Duration window,
       int ioThreads,
-      int simulatorIoThreads) {
+      int simulatorIoThreads,
+      String simulatorCpus) {
     this.warmup = warmup;
     this.timingWarmup = timingWarmup;
     this.window = window;
     this.ioThreads = ioThreads;
     this.simulatorIoThreads = simulatorIoThreads;
+    this.simulatorCpus = simulatorCpus;
+  }
+
+  private SimulatorProcess startSimulator(List<String> simArgs, String heap) {
+    return SimulatorProcess.start(simArgs, heap, simulatorCpus);
   }
 
   private WorkerConfig config(String url, int maxInFlight) {
@@ -113,7 +118,7 @@ final class WorkerBenchmark {
     Health(SimulatorProcess sim) {
       this.sim = sim;
       this.self0 = Cpu.processSeconds(ProcessHandle.current().pid());
-      this.sim0 = sim == null ? Double.NaN : sim.cpuSeconds();
+      this.sim0 = sim.cpuSeconds();
       this.machine0 = Cpu.machineBusySeconds();
       long[] gc = gc();
       this.gcCount0 = gc[0];
@@ -134,16 +139,16 @@ final class WorkerBenchmark {
     String describe() {
       double seconds = (System.nanoTime() - start) / 1e9;
       double self = (Cpu.processSeconds(ProcessHandle.current().pid()) - self0) / seconds;
-      double simulator = sim == null ? Double.NaN : (sim.cpuSeconds() - sim0) / seconds;
+      double simulator = (sim.cpuSeconds() - sim0) / seconds;
       double machine = (Cpu.machineBusySeconds() - machine0) / seconds;
       long[] gc = gc();
       return String.format(
           Locale.ROOT,
-          "cores: worker %.2f, simulator %s, machine %.2f of %d; worker GC %d collections, %d ms",
+          "cores: worker %.2f, simulator %.2f, machine %.2f of %d; worker GC %d collections, %d ms",
           self,
-          sim == null ? "(in the worker's JVM)" : String.format(Locale.ROOT, "%.2f", simulator),
+          simulator,
           machine,
-          Runtime.getRuntime().availableProcessors(),
+          Cpu.machineCpus(),
           gc[0] - gcCount0,
           gc[1] - gcMillis0);
     }
@@ -185,7 +190,7 @@ final class WorkerBenchmark {
 
   /** Streamed tokens per second with long outputs at zero simulated delay. */
   Row tokens(int streams, int tokens) throws InterruptedException {
-    try (SimulatorProcess sim = SimulatorProcess.start(simArgs(0, 0, tokens), "1g")) {
+    try (SimulatorProcess sim = startSimulator(simArgs(0, 0, tokens), "1g")) {
       Measured m = closedLoop(sim, streams, tokens, true, Duration.ZERO);
       return new Row(
           "tokens",
@@ -211,7 +216,7 @@ final class WorkerBenchmark {
    * of the same load are held to the tokens target too.
    */
   Row requests(int streams, int tokens) throws InterruptedException {
-    try (SimulatorProcess sim = SimulatorProcess.start(simArgs(0, 0, tokens), "1g")) {
+    try (SimulatorProcess sim = startSimulator(simArgs(0, 0, tokens), "1g")) {
       Measured m = closedLoop(sim, streams, tokens, true, Duration.ZERO);
       return new Row(
           "requests",
@@ -242,7 +247,7 @@ final class WorkerBenchmark {
   Row paced(int streams, int tokens, Duration itl) throws InterruptedException {
     Duration ttft = Duration.ofMillis(15);
     try (SimulatorProcess sim =
-        SimulatorProcess.start(simArgs(ttft.toMillis(), itl.toNanos() / 1e6, tokens), "1g")) {
+        startSimulator(simArgs(ttft.toMillis(), itl.toNanos() / 1e6, tokens), "1g")) {
       Measured m = closedLoop(sim, streams, tokens, true, responseTime(ttft, itl, tokens));
       double offered = streams * 1e9 / itl.toNanos();
       return new Row(
@@ -288,7 +293,7 @@ final class WorkerBenchmark {
     long responseMillis = hold.toMillis() + 120_000;
     int tokens = 100;
     double itlMs = responseMillis / (double) tokens;
-    try (SimulatorProcess sim = SimulatorProcess.start(simArgs(0, itlMs, tokens), "2g");
+    try (SimulatorProcess sim = startSimulator(simArgs(0, itlMs, tokens), "2g");
         WorkerLoad load = new WorkerLoad(config(sim.baseUrl(), streams), true, tokens, null)) {
       long started = System.nanoTime();
       load.start(streams);
@@ -348,46 +353,45 @@ final class WorkerBenchmark {
   }
 
   /**
-   * The worker's TTFT and chunk gaps against the simulator's ground truth, both on this JVM's
-   * clock, at {@code streams} paced streams whose first requests are spread over one response time.
+   * The worker's TTFT and chunk gaps against the simulator's ground truth at {@code streams} paced
+   * streams whose first requests are spread over one response time. The simulator runs in its own
+   * JVM, as in the other scenarios, so its collections and compilations are not the worker's, and
+   * with {@code --simulator-cpus} on cores of its own; its ground-truth log is compared with what
+   * the worker read once the window is over.
    */
   Row timing(int streams, int tokens, Duration itl) throws InterruptedException {
     Duration ttft = Duration.ofMillis(15);
-    Histogram ttftError = new Histogram(HOUR_NANOS, 3);
-    Histogram gapError = new Histogram(HOUR_NANOS, 3);
-    Histogram delivery = new Histogram(HOUR_NANOS, 3);
-    AtomicLong mismatched = new AtomicLong();
+    Path truthLog = tempFile("streamperf-bench-truth-", ".jsonl");
+    // sentNanos, then each content event's decoding instant, per response of the window
+    Map<String, long[]> measured = new ConcurrentHashMap<>();
     AtomicBoolean measuring = new AtomicBoolean();
-    try (Simulator sim =
-        Simulator.start(
-            SimulatorConfig.builder()
-                .ttftBase(ttft)
-                .ttftPerPromptToken(Duration.ZERO)
-                .itl(itl)
-                .outputLengths(OutputLengths.fixed(tokens))
-                .maxRunningSequences(100_000)
-                .ioThreads(simulatorIoThreads)
-                // each response is compared as soon as the worker has it; keeping more alive only
-                // gives every young collection more to copy, pausing worker and simulator alike
-                .groundTruthRetention(Math.max(1_000, streams * 2))
-                .build())) {
-      WorkerConfig config = config(sim.baseUrl(), streams);
-      try (WorkerLoad load =
-          new WorkerLoad(
-              config,
-              true,
-              tokens,
-              outcome -> {
-                if (measuring.get()) {
-                  compare(sim, outcome, ttftError, gapError, delivery, mismatched);
-                }
-              })) {
+    try {
+      List<String> args = new ArrayList<>(simArgs(ttft.toMillis(), itl.toNanos() / 1e6, tokens));
+      args.addAll(List.of("--sim-ground-truth-log", truthLog.toString()));
+      double seconds;
+      String cpu;
+      long requests;
+      long errors;
+      long chunks;
+      String loopLag;
+      String lastError;
+      try (SimulatorProcess sim = startSimulator(args, "1g");
+          WorkerLoad load =
+              new WorkerLoad(
+                  config(sim.baseUrl(), streams),
+                  true,
+                  tokens,
+                  outcome -> {
+                    TurnOutcome turn = outcome.turns().get(0);
+                    if (measuring.get() && turn.success()) {
+                      measured.put(turn.requestId(), readings(turn));
+                    }
+                  })) {
         Duration ramp = responseTime(ttft, itl, tokens);
         load.start(streams, ramp);
         TimeUnit.NANOSECONDS.sleep(Math.max(timingWarmup.toNanos(), ramp.toNanos()));
         load.executor().resetMaxLoopLag();
-        Health health = new Health(null);
-        Histogram lateness0 = sim.emissionLateness();
+        Health health = new Health(sim);
         long r0 = load.requests.get();
         long e0 = load.errors.get();
         long t0 = load.tokens.get();
@@ -395,108 +399,92 @@ final class WorkerBenchmark {
         measuring.set(true);
         TimeUnit.NANOSECONDS.sleep(window.toNanos());
         measuring.set(false);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        String cpu = health.describe();
-        Histogram lateness = sim.emissionLateness();
-        lateness.subtract(lateness0);
-        long errors = load.errors.get() - e0;
-        double ttftP99 = ttftError.getValueAtPercentile(99) / 1e6;
-        double gapP99 = gapError.getValueAtPercentile(99) / 1e6;
-        return new Row(
-            "timing",
-            String.format(
-                Locale.ROOT,
-                "%,d streams x %d tokens, TTFT %d ms, ITL %d ms (%,.0f tokens/s), first requests"
-                    + " spread over %d ms; simulator in the worker's JVM (one clock)",
-                streams,
-                tokens,
-                ttft.toMillis(),
-                itl.toMillis(),
-                (load.tokens.get() - t0) / seconds,
-                ramp.toMillis()),
-            String.format(
-                Locale.ROOT,
-                "|measured - truth| p50/p99/max ms: TTFT %.3f/%.3f/%.3f, chunk gap %.3f/%.3f/%.3f"
-                    + " (%,d responses, %,d gaps, %d without truth, %d errors)",
-                ttftError.getValueAtPercentile(50) / 1e6,
-                ttftP99,
-                ttftError.getMaxValue() / 1e6,
-                gapError.getValueAtPercentile(50) / 1e6,
-                gapP99,
-                gapError.getMaxValue() / 1e6,
-                ttftError.getTotalCount(),
-                gapError.getTotalCount(),
-                mismatched.get(),
-                errors),
-            String.format(Locale.ROOT, "TTFT and chunk gap error p99 <= %.0f ms", TIMING_P99_MS),
-            ttftP99 <= TIMING_P99_MS
-                && gapP99 <= TIMING_P99_MS
-                && mismatched.get() == 0
-                && errors == 0
-                && ttftError.getTotalCount() > 0,
-            cpu
-                + String.format(
-                    Locale.ROOT,
-                    ", %,.0f requests/s; delivery (worker read - simulator flush) p50/p99 %.3f/%.3f"
-                        + " ms; simulator emission lateness p99 %.3f ms over %,d chunks; max"
-                        + " event-loop lag %s",
-                    (load.requests.get() - r0) / seconds,
-                    delivery.getValueAtPercentile(50) / 1e6,
-                    delivery.getValueAtPercentile(99) / 1e6,
-                    lateness.getValueAtPercentile(99) / 1e6,
-                    lateness.getTotalCount(),
-                    millis(load.executor().maxLoopLagNanos()))
-                + (load.lastError() == null ? "" : "; last error: " + load.lastError()));
+        seconds = (System.nanoTime() - start) / 1e9;
+        cpu = health.describe();
+        requests = load.requests.get() - r0;
+        errors = load.errors.get() - e0;
+        chunks = load.tokens.get() - t0;
+        loopLag = millis(load.executor().maxLoopLagNanos());
+        lastError = load.lastError();
       }
+      // the simulator has exited, its log written out
+      TruthComparison c = TruthComparison.compare(truthLog, measured, MicrosClock.system());
+      double ttftP99 = c.ttftError.getValueAtPercentile(99) / 1e6;
+      double gapP99 = c.gapError.getValueAtPercentile(99) / 1e6;
+      return new Row(
+          "timing",
+          String.format(
+              Locale.ROOT,
+              "%,d streams x %d tokens, TTFT %d ms, ITL %d ms (%,.0f tokens/s), first requests"
+                  + " spread over %d ms; simulator in its own JVM%s, compared through its"
+                  + " ground-truth log",
+              streams,
+              tokens,
+              ttft.toMillis(),
+              itl.toMillis(),
+              chunks / seconds,
+              responseTime(ttft, itl, tokens).toMillis(),
+              simulatorCpus == null ? "" : " on CPUs " + simulatorCpus),
+          String.format(
+              Locale.ROOT,
+              "|measured - truth| p50/p99/max ms: TTFT %.3f/%.3f/%.3f, chunk gap %.3f/%.3f/%.3f"
+                  + " (%,d responses, %,d gaps, %d without truth, %d errors)",
+              c.ttftError.getValueAtPercentile(50) / 1e6,
+              ttftP99,
+              c.ttftError.getMaxValue() / 1e6,
+              c.gapError.getValueAtPercentile(50) / 1e6,
+              gapP99,
+              c.gapError.getMaxValue() / 1e6,
+              c.ttftError.getTotalCount(),
+              c.gapError.getTotalCount(),
+              c.mismatched,
+              errors),
+          String.format(Locale.ROOT, "TTFT and chunk gap error p99 <= %.0f ms", TIMING_P99_MS),
+          ttftP99 <= TIMING_P99_MS
+              && gapP99 <= TIMING_P99_MS
+              && c.mismatched == 0
+              && errors == 0
+              && c.ttftError.getTotalCount() > 0,
+          cpu
+              + String.format(
+                  Locale.ROOT,
+                  ", %,.0f requests/s; delivery (worker read - simulator flush, two processes'"
+                      + " clocks) p50/p99 %.3f/%.3f ms; simulator emission lateness p99 %.3f ms"
+                      + " over %,d chunks; max event-loop lag %s",
+                  requests / seconds,
+                  c.delivery.getValueAtPercentile(50) / 1e6,
+                  c.delivery.getValueAtPercentile(99) / 1e6,
+                  c.lateness.getValueAtPercentile(99) / 1e6,
+                  c.lateness.getTotalCount(),
+                  loopLag)
+              + (lastError == null ? "" : "; last error: " + lastError));
+    } finally {
+      deleteQuietly(truthLog);
     }
   }
 
-  /**
-   * Compares what the worker measured with what the simulator did, on one clock. TTFT error: the
-   * worker's TTFT (first content event decoded minus request sent) minus the simulator's (first
-   * token flushed minus request received), so the request's and the token's way through the sockets
-   * both count as error. Chunk gap error: the difference between the worker's gap between
-   * consecutive content events and the simulator's gap between flushing them.
-   */
-  private static void compare(
-      Simulator sim,
-      SessionOutcome outcome,
-      Histogram ttftError,
-      Histogram gapError,
-      Histogram delivery,
-      AtomicLong mismatched) {
-    TurnOutcome turn = outcome.turns().get(0);
-    if (!turn.success()) {
-      return;
-    }
-    Optional<RequestTruth> found;
+  /** The sent instant, then each content event's, of a streamed turn. */
+  private static long[] readings(TurnOutcome turn) {
+    long[] events = turn.eventNanos();
+    long[] readings = new long[events.length + 1];
+    readings[0] = turn.sentNanos();
+    System.arraycopy(events, 0, readings, 1, events.length);
+    return readings;
+  }
+
+  private static Path tempFile(String prefix, String suffix) {
     try {
-      found = sim.groundTruth().await(turn.requestId(), Duration.ofSeconds(2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
+      return Files.createTempFile(prefix, suffix);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary file", e);
     }
-    if (found.isEmpty()) {
-      mismatched.incrementAndGet();
-      return;
-    }
-    List<EventTruth> written = found.get().tokenEvents();
-    if (written.size() != turn.events() || written.isEmpty()) {
-      mismatched.incrementAndGet();
-      return;
-    }
-    long[] read = turn.eventNanos();
-    long measuredTtft = read[0] - turn.sentNanos();
-    long trueTtft = written.get(0).actualNanos() - found.get().receivedNanos();
-    ttftError.recordValue(Math.min(HOUR_NANOS, Math.abs(measuredTtft - trueTtft)));
-    for (int i = 0; i < read.length; i++) {
-      delivery.recordValue(
-          Math.min(HOUR_NANOS, Math.max(0, read[i] - written.get(i).actualNanos())));
-      if (i > 0) {
-        long measured = read[i] - read[i - 1];
-        long truth = written.get(i).actualNanos() - written.get(i - 1).actualNanos();
-        gapError.recordValue(Math.min(HOUR_NANOS, Math.abs(measured - truth)));
-      }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // a temporary file; the system's cleaner will have it
     }
   }
 
@@ -523,7 +511,7 @@ final class WorkerBenchmark {
           null,
           "");
     }
-    try (SimulatorProcess sim = SimulatorProcess.start(simArgs(0, 0, tokens), "1g")) {
+    try (SimulatorProcess sim = startSimulator(simArgs(0, 0, tokens), "1g")) {
       String body =
           "{\"model\":\"streamperf-sim\",\"messages\":[{\"role\":\"user\",\"content\":\"Benchmark"
               + " request: write a long answer.\"}],\"stream\":false,\"max_completion_tokens\":"

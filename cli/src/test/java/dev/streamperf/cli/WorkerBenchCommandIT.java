@@ -83,4 +83,12 @@ class WorkerBenchCommandIT {
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.err()).contains("--timing-streams: 0 (expected: > 0)");
   }
+
+  @Test
+  void aCpuListTasksetWouldRejectIsNamedBeforeAnythingStarts() {
+    StreamperfCommandTest.Run run =
+        StreamperfCommandTest.run("bench", "worker", "--sim-cpus", "2-");
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("--sim-cpus: 2- (expected a CPU list such as 2-15 or 2,3,4)");
+  }
 }
