@@ -74,6 +74,9 @@ test("the image's layout runs `streamperf --help` through its entry point", { sk
   // The container flags reached the JVM.
   assert.match(result.stdout, /MaxRAMPercentage\s*=\s*70\.0/);
   assert.match(result.stdout, /ExitOnOutOfMemoryError\s*=\s*true/);
+  // Native heap trimming where this JVM has the flag, and a JVM without it still starts.
+  const trims = run("java", ["-XX:TrimNativeHeapInterval=10000", "-version"]).status === 0;
+  assert.match(result.stdout, trims ? /TrimNativeHeapInterval\s*=\s*10000/ : /^(?![\s\S]*TrimNative)/);
 });
 
 /** Every streamperf command line of the compose file (both profiles) and the kustomizations. */
