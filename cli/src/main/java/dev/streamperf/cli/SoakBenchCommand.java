@@ -1,5 +1,6 @@
 package dev.streamperf.cli;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.streamperf.metrics.MetricsConfig;
 import dev.streamperf.metrics.summary.Counts;
 import dev.streamperf.metrics.summary.RunSummary;
@@ -57,13 +58,15 @@ import picocli.CommandLine.Spec;
     header = "Soak the whole pipeline and print heap, RSS and lag slopes.",
     description = {
       "Runs the embedded stack, the simulator, one worker, metrics and a producer at a steady"
-          + " Poisson rate for --duration (target: 30 minutes with flat heap and RSS, no growing"
-          + " lag, no lost request). Samples after --warmup count towards the slopes; flat means"
+          + " Poisson rate for --duration, by default 25 minutes of warm-up and then 30 measured"
+          + " (target: flat heap and RSS over those 30 minutes, no growing lag, no lost request)."
+          + " Samples after --warmup count towards the slopes; flat means"
           + " at most 100 MB a day. Heap: used after a full GC; RSS: the lowest of the readings"
           + " taken every second of the interval. The live heap's growth by class is printed at"
           + " the end (and native memory's, with -XX:NativeMemoryTracking=summary in"
           + " STREAMPERF_JAVA_OPTS). Fix the heap's size (-Xms = -Xmx) for an RSS slope of native"
-          + " memory alone.",
+          + " memory alone. The ./streamperf launcher trims the C heap every 10 s"
+          + " (-XX:TrimNativeHeapInterval); without that, RSS keeps memory malloc has freed.",
       ""
     })
 final class SoakBenchCommand implements Callable<Integer> {
@@ -84,17 +87,21 @@ final class SoakBenchCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "DURATION",
-      defaultValue = "PT30M",
-      description = "How long the producer publishes (ISO-8601, default: ${DEFAULT-VALUE}).")
+      defaultValue = "PT55M",
+      description =
+          "How long the producer publishes, warm-up included (ISO-8601, default:"
+              + " ${DEFAULT-VALUE}: the warm-up, then 30 minutes measured).")
   Duration duration;
 
   @Option(
       names = "--warmup",
       paramLabel = "DURATION",
-      defaultValue = "PT12M",
+      defaultValue = "PT25M",
       description =
-          "Samples before this are not in the slopes (default: ${DEFAULT-VALUE}: the metrics"
-              + " app's dedup store fills for twice its 5-minute retention, then holds steady).")
+          "Samples before this are not in the slopes (default: ${DEFAULT-VALUE}: this one-JVM"
+              + " stack of broker, Streams, worker and producer compiles rarely run paths for about"
+              + " 25 minutes, and its code cache shows in RSS; the metrics app's dedup store is full"
+              + " after 10).")
   Duration warmup;
 
   @Option(
@@ -199,6 +206,7 @@ final class SoakBenchCommand implements Callable<Integer> {
           duration,
           rate,
           sampleInterval);
+      out.println(nativeTrim());
       MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
       if (heap.getInit() != heap.getMax()) {
         out.printf(
@@ -353,6 +361,24 @@ final class SoakBenchCommand implements Callable<Integer> {
     out.println(lost ? "LOST requests: MISS" : "no lost request: PASS");
     out.flush();
     return lost ? 1 : heapFlat && rssFlat && lagFlat ? 0 : 3;
+  }
+
+  /** Whether this JVM hands malloc's freed memory back to the system, which the RSS slope shows. */
+  static String nativeTrim() {
+    String interval;
+    try {
+      interval =
+          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+              .getVMOption("TrimNativeHeapInterval")
+              .getValue();
+    } catch (IllegalArgumentException e) {
+      return "native heap trim: this JVM has none (JDK 17.0.9+ has -XX:TrimNativeHeapInterval);"
+          + " RSS keeps memory malloc has freed";
+    }
+    return "0".equals(interval)
+        ? "native heap trim: off; RSS keeps memory malloc has freed (./streamperf sets"
+            + " -XX:TrimNativeHeapInterval=10000)"
+        : "native heap trim: every " + interval + " ms";
   }
 
   private static String verdict(boolean pass) {
