@@ -372,8 +372,8 @@ final class SoakBenchCommand implements Callable<Integer> {
               .getVMOption("TrimNativeHeapInterval")
               .getValue();
     } catch (IllegalArgumentException e) {
-      return "native heap trim: this JVM has none (JDK 17.0.9+ has -XX:TrimNativeHeapInterval);"
-          + " RSS keeps memory malloc has freed";
+      return "native heap trim: this JVM has no -XX:TrimNativeHeapInterval (JDK 21+ and recent 17"
+          + " updates have it); RSS keeps memory malloc has freed";
     }
     return "0".equals(interval)
         ? "native heap trim: off; RSS keeps memory malloc has freed (./streamperf sets"
