@@ -99,9 +99,9 @@ final class SoakBenchCommand implements Callable<Integer> {
       defaultValue = "PT25M",
       description =
           "Samples before this are not in the slopes (default: ${DEFAULT-VALUE}: this one-JVM"
-              + " stack of broker, Streams, worker and producer compiles rarely run paths for about"
-              + " 25 minutes, and its code cache shows in RSS; the metrics app's dedup store is full"
-              + " after 10).")
+              + " stack of broker, Streams, worker and producer compiles most of its code in the"
+              + " first 25 minutes, and its code cache shows in RSS; rarely run paths keep"
+              + " compiling after that; the metrics app's dedup store is full after 10).")
   Duration warmup;
 
   @Option(
