@@ -43,7 +43,7 @@ final class HeapHistogram {
   }
 
   /** Runs a HotSpot diagnostic command in this JVM; null where it cannot. */
-  private static String diagnosticCommand(String operation, String... arguments) {
+  static String diagnosticCommand(String operation, String... arguments) {
     try {
       return (String)
           ManagementFactory.getPlatformMBeanServer()

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -127,7 +128,8 @@ final class SoakBenchCommand implements Callable<Integer> {
       double fileMb,
       long lag,
       long results,
-      NativeParts parts) {}
+      NativeParts parts,
+      ResidentParts resident) {}
 
   /**
    * Native memory the JVM can name from inside, in MB: compiled code in the code cache, the JDK's
@@ -219,7 +221,7 @@ final class SoakBenchCommand implements Callable<Integer> {
       }
       out.printf(
           Locale.ROOT,
-          "%8s %10s %10s %10s %10s %10s %10s %10s %10s %10s%n",
+          "%8s %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s%n",
           "minute",
           "heap MB",
           "RSS MB",
@@ -229,9 +231,12 @@ final class SoakBenchCommand implements Callable<Integer> {
           "results",
           "code MB",
           "direct MB",
-          "netty MB");
+          "netty MB",
+          "code RSS",
+          "rest MB");
       out.flush();
       List<Sample> samples = new ArrayList<>();
+      Optional<ResidentParts.Ranges> ranges = ResidentParts.Ranges.ofThisJvm();
       RunHandle run = new RunProducer(producer).start();
       long start = System.nanoTime();
       long end = start + duration.toNanos();
@@ -252,11 +257,12 @@ final class SoakBenchCommand implements Callable<Integer> {
                   rssFloor,
                   admin,
                   worker.groupId(),
+                  ranges,
                   pipeline.metrics().summary(run.runId()).map(RunSummary::counts));
           samples.add(s);
           out.printf(
               Locale.ROOT,
-              "%8.2f %10.1f %10.1f %10.1f %10.1f %10d %10d %10.2f %10.2f %10.2f%n",
+              "%8.2f %10.1f %10.1f %10.1f %10.1f %10d %10d %10.2f %10.2f %10.2f %10.2f %10.2f%n",
               s.minutes(),
               s.heapMb(),
               s.rssMb(),
@@ -266,7 +272,9 @@ final class SoakBenchCommand implements Callable<Integer> {
               s.results(),
               s.parts().codeMb(),
               s.parts().directMb(),
-              s.parts().nettyMb());
+              s.parts().nettyMb(),
+              s.resident().codeMb(),
+              s.resident().restMb());
           out.flush();
         }
       }
@@ -343,6 +351,14 @@ final class SoakBenchCommand implements Callable<Integer> {
         slope(measured, s -> s.parts().codeMb()),
         slope(measured, s -> s.parts().directMb()),
         slope(measured, s -> s.parts().nettyMb()));
+    out.printf(
+        Locale.ROOT,
+        "  by mapping:  Java heap %+.3f MB/min, code cache %+.3f MB/min (pages compiled code has"
+            + " touched; bounded by -XX:ReservedCodeCacheSize), the rest %+.3f MB/min (malloc,"
+            + " thread stacks, metaspace): /proc/self/smaps%n",
+        slope(measured, s -> s.resident().heapMb()),
+        slope(measured, s -> s.resident().codeMb()),
+        slope(measured, s -> s.resident().restMb()));
     out.printf(
         Locale.ROOT,
         "worker lag:    %+.2f records/min, max %d records   target <= %+.1f records/min (falling"
@@ -435,7 +451,8 @@ final class SoakBenchCommand implements Callable<Integer> {
       Map<String, Double> rss,
       Admin admin,
       String group,
-      java.util.Optional<Counts> counts)
+      Optional<ResidentParts.Ranges> ranges,
+      Optional<Counts> counts)
       throws InterruptedException, ExecutionException, TimeoutException {
     System.gc();
     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / MB;
@@ -447,7 +464,8 @@ final class SoakBenchCommand implements Callable<Integer> {
         rss.getOrDefault("RssFile", 0.0),
         lag(admin, group),
         counts.map(Counts::results).orElse(0L),
-        NativeParts.read());
+        NativeParts.read(),
+        ResidentParts.read(ranges));
   }
 
   /** Records of the group's committed partitions not yet consumed. */
