@@ -63,7 +63,9 @@ import picocli.CommandLine.Spec;
           + " (target: flat heap and RSS over those 30 minutes, no growing lag, no lost request)."
           + " Samples after --warmup count towards the slopes; flat means"
           + " at most 100 MB a day. Heap: used after a full GC; RSS: the lowest of the readings"
-          + " taken every second of the interval. The live heap's growth by class is printed at"
+          + " taken every second of the interval, and so for its split by mapping"
+          + " (/proc/self/smaps: Java heap, code cache, the rest). The live heap's growth by class"
+          + " is printed at"
           + " the end (and native memory's, with -XX:NativeMemoryTracking=summary in"
           + " STREAMPERF_JAVA_OPTS). Fix the heap's size (-Xms = -Xmx) for an RSS slope of native"
           + " memory alone. The ./streamperf launcher trims the C heap every 10 s"
@@ -250,6 +252,7 @@ final class SoakBenchCommand implements Callable<Integer> {
           }
           Map<String, Double> rssFloor =
               waitRecordingRssFloor(
+                  ranges,
                   Math.min(sampleInterval.toMillis(), (end - System.nanoTime()) / 1_000_000));
           Sample s =
               sample(
@@ -257,7 +260,6 @@ final class SoakBenchCommand implements Callable<Integer> {
                   rssFloor,
                   admin,
                   worker.groupId(),
-                  ranges,
                   pipeline.metrics().summary(run.runId()).map(RunSummary::counts));
           samples.add(s);
           out.printf(
@@ -355,7 +357,7 @@ final class SoakBenchCommand implements Callable<Integer> {
         Locale.ROOT,
         "  by mapping:  Java heap %+.3f MB/min, code cache %+.3f MB/min (pages compiled code has"
             + " touched; bounded by -XX:ReservedCodeCacheSize), the rest %+.3f MB/min (malloc,"
-            + " thread stacks, metaspace): /proc/self/smaps%n",
+            + " thread stacks, metaspace): /proc/self/smaps, each part's lowest reading%n",
         slope(measured, s -> s.resident().heapMb()),
         slope(measured, s -> s.resident().codeMb()),
         slope(measured, s -> s.resident().restMb()));
@@ -447,12 +449,7 @@ final class SoakBenchCommand implements Callable<Integer> {
   }
 
   private static Sample sample(
-      double minutes,
-      Map<String, Double> rss,
-      Admin admin,
-      String group,
-      Optional<ResidentParts.Ranges> ranges,
-      Optional<Counts> counts)
+      double minutes, Map<String, Double> rss, Admin admin, String group, Optional<Counts> counts)
       throws InterruptedException, ExecutionException, TimeoutException {
     System.gc();
     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / MB;
@@ -465,7 +462,10 @@ final class SoakBenchCommand implements Callable<Integer> {
         lag(admin, group),
         counts.map(Counts::results).orElse(0L),
         NativeParts.read(),
-        ResidentParts.read(ranges));
+        new ResidentParts(
+            rss.getOrDefault(HEAP_RSS, 0.0),
+            rss.getOrDefault(CODE_RSS, 0.0),
+            rss.getOrDefault(REST_RSS, 0.0)));
   }
 
   /** Records of the group's committed partitions not yet consumed. */
@@ -497,8 +497,28 @@ final class SoakBenchCommand implements Callable<Integer> {
    * the memory the process keeps, not what it holds for a moment during a burst of allocations that
    * is freed again. A leak raises the floor; a burst does not.
    */
-  static Map<String, Double> waitRecordingRssFloor(long millis) throws InterruptedException {
-    return waitRecordingFloor(millis, RSS_READ_MS, SoakBenchCommand::residentMb);
+  static Map<String, Double> waitRecordingRssFloor(
+      Optional<ResidentParts.Ranges> ranges, long millis) throws InterruptedException {
+    return waitRecordingFloor(millis, RSS_READ_MS, () -> residentMb(ranges));
+  }
+
+  private static final String HEAP_RSS = "heap";
+  private static final String CODE_RSS = "code cache";
+  private static final String REST_RSS = "rest";
+
+  /**
+   * {@link #residentMb()} and, where there are ranges, the anonymous part's split by mapping (each
+   * part's floor is kept on its own, as each figure's is).
+   */
+  static Map<String, Double> residentMb(Optional<ResidentParts.Ranges> ranges) {
+    Map<String, Double> mb = new java.util.HashMap<>(residentMb());
+    ResidentParts parts = ResidentParts.read(ranges);
+    if (!parts.equals(ResidentParts.NONE)) {
+      mb.put(HEAP_RSS, parts.heapMb());
+      mb.put(CODE_RSS, parts.codeMb());
+      mb.put(REST_RSS, parts.restMb());
+    }
+    return mb;
   }
 
   /** The lowest of each figure {@code read} gives, every {@code everyMs} for {@code millis}. */

@@ -83,4 +83,13 @@ class SoakBenchCommandTest {
         .containsKeys("VmRSS", "RssAnon", "RssFile")
         .allSatisfy((field, mb) -> assertThat(mb).isPositive());
   }
+
+  @Test
+  void withTheJvmsRangesTheAnonymousRssIsAlsoReadByMapping() {
+    assertThat(SoakBenchCommand.residentMb(ResidentParts.Ranges.ofThisJvm()))
+        .containsKeys("VmRSS", "RssAnon", "RssFile", "heap", "code cache", "rest")
+        .allSatisfy((field, mb) -> assertThat(mb).isPositive());
+    assertThat(SoakBenchCommand.residentMb(java.util.Optional.empty()))
+        .containsOnlyKeys("VmRSS", "RssAnon", "RssFile");
+  }
 }
