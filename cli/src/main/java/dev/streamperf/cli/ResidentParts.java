@@ -34,9 +34,10 @@ record ResidentParts(double heapMb, double codeMb, double restMb) {
   record Ranges(long[] heap, List<long[]> code) {
 
     /**
-     * Parses {@code GC.heap_info} (its first {@code [0x..., 0x...)}) and {@code Compiler.codecache}
-     * (each code heap's {@code bounds [low, committed, reserved end]}); empty where either has
-     * none.
+     * Parses {@code GC.heap_info} (the span of its {@code [0x..., ..., 0x...)} ranges: G1's heap,
+     * or Serial's and Parallel's generations, all inside the one range the heap reserves) and
+     * {@code Compiler.codecache} (each code heap's {@code bounds [low, committed, reserved end]});
+     * empty where either has none (ZGC and Shenandoah print no addresses).
      */
     static Optional<Ranges> parse(String heapInfo, String codeCache) {
       if (heapInfo == null || codeCache == null) {

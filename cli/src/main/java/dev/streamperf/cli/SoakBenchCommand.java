@@ -63,10 +63,9 @@ import picocli.CommandLine.Spec;
           + " (target: flat heap and RSS over those 30 minutes, no growing lag, no lost request)."
           + " Samples after --warmup count towards the slopes; flat means"
           + " at most 100 MB a day. Heap: used after a full GC; RSS: the lowest of the readings"
-          + " taken every second of the interval, and so for its split by mapping"
-          + " (/proc/self/smaps: Java heap, code cache, the rest). The live heap's growth by class"
-          + " is printed at"
-          + " the end (and native memory's, with -XX:NativeMemoryTracking=summary in"
+          + " taken every second of the interval, for the whole and for each part of its split by"
+          + " mapping (/proc/self/smaps: Java heap, code cache, the rest). The live heap's growth"
+          + " by class is printed at the end (and native memory's, with -XX:NativeMemoryTracking=summary in"
           + " STREAMPERF_JAVA_OPTS). Fix the heap's size (-Xms = -Xmx) for an RSS slope of native"
           + " memory alone. The ./streamperf launcher trims the C heap every 10 s"
           + " (-XX:TrimNativeHeapInterval); without that, RSS keeps memory malloc has freed.",
